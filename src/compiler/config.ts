@@ -1,0 +1,90 @@
+/**
+ * The fully resolved configuration of training runs: the contract between the
+ * compiler (which produces it from .lth text) and the runtime (which executes it).
+ * Every field is explicit so that a content hash of a config is a run's identity.
+ */
+
+export type DatasetName = "cifar10" | "mnist" | "fashion-mnist" | "synthetic";
+
+export interface DatasetConfig {
+  name: DatasetName;
+  /** Random horizontal flip during training. */
+  flip: boolean;
+  /** Zero-pad by this many pixels per side, then random-crop back (0 = off). */
+  crop: number;
+  /** Use only the first N training examples (null = all). */
+  trainSubset: number | null;
+  /** Use only the first N test examples (null = all). */
+  testSubset: number | null;
+}
+
+export type ModelConfig =
+  /** ResNet v1 / WideResNet (Conv-BN-ReLU); resnet(d) is width 1. depth = 6n+2. */
+  | { kind: "resnet"; depth: number; width: number }
+  /** Fully connected network, e.g. LeNet-300-100 is hidden [300, 100]. */
+  | { kind: "lenet"; hidden: number[] }
+  /** Small conv net: 3x3 conv-ReLU-maxpool stages with these channel counts, then a dense hidden layer. */
+  | { kind: "convnet"; channels: number[]; hidden: number };
+
+export type Norm = "linf" | "l2";
+
+export type AdversaryConfig =
+  | { kind: "none" }
+  | {
+      kind: "pgd";
+      norm: Norm;
+      eps: number;
+      steps: number;
+      /** Step size a; the thesis default is eps / steps. */
+      stepSize: number;
+      randomStart: boolean;
+      /** "predicted": label-leaking mitigation, y = argmax f(x_clean); "true": the data's label. */
+      labels: "predicted" | "true";
+      /** BatchNorm statistics used while the attack is computed (running statistics are never updated). */
+      bn: "train" | "eval";
+    };
+
+/** A point in training time: `epoch` whole epochs plus `step` iterations into the next one. */
+export interface TrainTime {
+  epoch: number;
+  step: number;
+}
+
+export interface ScheduleConfig {
+  epochs: number;
+  batch: number;
+  optimizer: "sgd";
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+  weightDecay: number;
+  /** Epochs at which the learning rate is multiplied by `gamma`. */
+  milestones: number[];
+  gamma: number;
+}
+
+/** Everything that determines one training run apart from pruning. */
+export interface TrainConfig {
+  dataset: DatasetConfig;
+  model: ModelConfig;
+  adversary: AdversaryConfig;
+  schedule: ScheduleConfig;
+  /** Evaluated on the test set after every epoch; always includes {kind:"none"} (clean). */
+  testAdversaries: AdversaryConfig[];
+}
+
+export type PruneStrategy = "magnitude" | "random";
+
+export interface PruneConfig {
+  strategy: PruneStrategy;
+  /** "global": one threshold / one draw over all prunable weights; "layerwise": per layer. */
+  scope: "global" | "layerwise";
+  /** "oneshot": prune theta_N straight to `density`; "iterative": IMP levels, each removing `fraction`. */
+  method: "oneshot" | "iterative";
+  /** Fraction of remaining weights removed per IMP level (iterative only). */
+  fraction: number;
+  /** Requested fraction of prunable weights kept, 0 < density <= 1. */
+  density: number;
+  /** The rewind point theta_r: sparse training restarts here. */
+  rewind: TrainTime;
+}

@@ -1,0 +1,40 @@
+/**
+ * The interface between the executor and whatever runs one job. It carries only
+ * plain data and directories so that a distributed queue could hand a job to a
+ * worker on another machine that mounts the same store.
+ */
+import type { Job } from "../compiler/plan-types.js";
+
+export interface EpochMetric {
+  /** Epoch just finished (1-based: 1 is after the first epoch; 0 is before training). */
+  epoch: number;
+  /** Canonical name of the test adversary, e.g. "clean" or "pgd(linf,0.1,8)". */
+  adversary: string;
+  accuracy: number;
+  loss: number;
+}
+
+export type JobEvent =
+  | { type: "start"; jobId: string; epochs: number; batchesPerEpoch: number; resumedFrom: string | null }
+  | { type: "batch"; jobId: string; epoch: number; batch: number; batches: number; imagesPerSec: number; loss: number }
+  | { type: "epoch"; jobId: string; epoch: number; metrics: EpochMetric[] }
+  | { type: "checkpoint"; jobId: string; path: string }
+  | { type: "log"; jobId: string; message: string };
+
+export interface JobContext {
+  job: Job;
+  /** This job's directory in the run store; it exists and holds whatever an earlier attempt left. */
+  dir: string;
+  /** The store directory of a dependency listed in job.dependsOn. */
+  dependencyDir(jobId: string): string;
+  /** When aborted, the job saves a checkpoint at the next safe point and returns "interrupted". */
+  signal: AbortSignal;
+  onEvent(event: JobEvent): void;
+}
+
+export type JobOutcome =
+  | { status: "done"; metrics: EpochMetric[]; achievedDensity: number | null; seconds: number }
+  | { status: "failed"; reason: string }
+  | { status: "interrupted" };
+
+export type JobRunner = (ctx: JobContext) => Promise<JobOutcome>;
