@@ -1,0 +1,124 @@
+/**
+ * BatchNorm with a hand-written backward pass. tf.batchNorm's registered gradient
+ * is slow on wasm: every per-channel reduction over N·H·W transposes the whole
+ * activation first (wasm reduces only inner-most axes). Here every per-channel
+ * sum is a [1,M]×[M,C] matMul (XNNPACK, no transpose) and the elementwise work
+ * is folded into as few full-size passes as possible.
+ */
+import { tf } from "../tf.js";
+
+export interface BatchNormTrainResult {
+  y: tf.Tensor4D;
+  /** Batch mean per channel, for the running statistics. Carries no gradient. */
+  mean: tf.Tensor1D;
+  /** Biased batch variance per channel (divided by N·H·W). Carries no gradient. */
+  variance: tf.Tensor1D;
+}
+
+/** Sum over all rows of a [M, C] matrix as [1, C], without a transpose. */
+function channelSum(x2d: tf.Tensor2D): tf.Tensor2D {
+  return tf.matMul(tf.ones([1, x2d.shape[0]]), x2d);
+}
+
+function toMatrix(x: tf.Tensor4D): tf.Tensor2D {
+  const c = x.shape[3];
+  return tf.reshape(x, [x.size / c, c]);
+}
+
+/** Per-channel mean and biased variance of an NHWC tensor. */
+export function channelMoments(x: tf.Tensor4D): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
+  return tf.tidy(() => {
+    const x2d = toMatrix(x);
+    const m = x2d.shape[0];
+    const mean = tf.div(channelSum(x2d), m);
+    const variance = tf.div(channelSum(tf.squaredDifference(x2d, mean)), m);
+    return { mean: tf.reshape(mean, [-1]) as tf.Tensor1D, variance: tf.reshape(variance, [-1]) as tf.Tensor1D };
+  });
+}
+
+/**
+ * Training-mode BN: normalise with the batch's statistics. The gradient flows to
+ * x (through the statistics too), gamma and beta; mean and variance are returned
+ * for the running averages and are not on the gradient path.
+ */
+export function batchNormTrain(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  eps: number,
+): BatchNormTrainResult {
+  const { mean, variance } = channelMoments(x);
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x4, g, b, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const invStd = tf.rsqrt(tf.add(variance, eps)) as tf.Tensor1D;
+    save([x4, g, mean, invStd]);
+    const value = tf.batchNorm4d(x4, mean, variance, b, g, eps);
+    const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
+      const [xs, gs, ms, is] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+      return trainBackward(dy, xs, gs, ms, is);
+    };
+    return { value, gradFunc };
+  });
+  const y = op(x, gamma, beta) as tf.Tensor4D;
+  return { y, mean, variance };
+}
+
+/**
+ * dβ = Σdy, dγ = Σdy·x̂, dx = γ·s·(dy − Σdy/M − x̂·dγ/M) with s = 1/√(σ²+ε).
+ * Expanded as dx = a·dy + (b·x + c) so that the affine part is one FusedBatchNorm pass.
+ */
+function trainBackward(
+  dy: tf.Tensor4D,
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  mean: tf.Tensor1D,
+  invStd: tf.Tensor1D,
+): tf.Tensor[] {
+  const dy2d = toMatrix(dy);
+  const m = dy2d.shape[0];
+  const sumDy = tf.reshape(channelSum(dy2d), [-1]) as tf.Tensor1D;
+  const sumDyX = tf.reshape(channelSum(tf.mul(dy2d, toMatrix(x))), [-1]) as tf.Tensor1D;
+  const dGamma = tf.mul(invStd, tf.sub(sumDyX, tf.mul(mean, sumDy))) as tf.Tensor1D;
+  const a = tf.mul(gamma, invStd) as tf.Tensor1D;
+  const b = tf.neg(tf.div(tf.mul(tf.mul(a, invStd), dGamma), m)) as tf.Tensor1D;
+  const c = tf.sub(tf.neg(tf.div(tf.mul(a, sumDy), m)), tf.mul(mean, b)) as tf.Tensor1D;
+  const affine = scaleShift(x, b, c);
+  const dx = tf.add(tf.mul(dy, a) as tf.Tensor4D, affine);
+  return [dx, dGamma, sumDy];
+}
+
+/** x·scale + shift per channel in one FusedBatchNorm pass (mean 0, variance 1, ε 0). */
+function scaleShift(x: tf.Tensor4D, scale: tf.Tensor1D, shift: tf.Tensor1D): tf.Tensor4D {
+  const c = x.shape[3];
+  return tf.batchNorm4d(x, tf.zeros([c]) as tf.Tensor1D, tf.ones([c]) as tf.Tensor1D, shift, scale, 0);
+}
+
+/**
+ * Inference-mode BN with the running statistics. Gradients flow to x, gamma and
+ * beta (PGD needs the one to x); mean and variance are constants.
+ */
+export function batchNormInfer(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  mean: tf.Tensor1D,
+  variance: tf.Tensor1D,
+  eps: number,
+): tf.Tensor4D {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x4, g, b, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
+    const invStd = tf.rsqrt(tf.add(variance, eps)) as tf.Tensor1D;
+    save([x4, g, mean, invStd]);
+    const value = tf.batchNorm4d(x4, mean, variance, b, g, eps);
+    const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
+      const [xs, gs, ms, is] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+      const dy2d = toMatrix(dy);
+      const sumDy = tf.reshape(channelSum(dy2d), [-1]);
+      const sumDyX = tf.reshape(channelSum(tf.mul(dy2d, toMatrix(xs))), [-1]);
+      const dGamma = tf.mul(is, tf.sub(sumDyX, tf.mul(ms, sumDy)));
+      return [tf.mul(dy, tf.mul(gs, is)), dGamma, sumDy];
+    };
+    return { value, gradFunc };
+  });
+  return op(x, gamma, beta) as tf.Tensor4D;
+}
