@@ -38,3 +38,12 @@ export function jobPaths(store: string, jobId: string): JobPaths {
     lock: join(dir, "lock"),
   };
 }
+
+/**
+ * Where a dense run keeps its weights at a training time it was asked to keep
+ * (`keep` in its config), e.g. the rewind point θ_r. The runner writes it
+ * atomically; the executor starts dependents as soon as it exists.
+ */
+export function keptCheckpointPath(jobDir: string, at: { epoch: number; step: number }): string {
+  return join(jobDir, "ckpt", `keep-e${at.epoch}-s${at.step}`);
+}
