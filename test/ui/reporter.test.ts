@@ -1,0 +1,82 @@
+import { PassThrough } from "node:stream";
+import { describe, expect, it } from "vitest";
+import { PROGRESS_INTERVAL_MS } from "../../src/cli/ui/plain.js";
+import { chooseMode, createReporter, type ReporterMode } from "../../src/cli/ui/reporter.js";
+import type { ExecutorEvent } from "../../src/runtime/executor-events.js";
+import { finishedEvents } from "./events.js";
+
+async function output(mode: ReporterMode, events: ExecutorEvent[], stepMs = 1000): Promise<string> {
+  const out = new PassThrough();
+  const chunks: string[] = [];
+  out.on("data", (chunk: Buffer) => chunks.push(chunk.toString("utf8")));
+  let t = 0;
+  const reporter = createReporter({
+    mode,
+    out: out as unknown as NodeJS.WriteStream,
+    color: false,
+    now: () => t,
+  });
+  for (const event of events) {
+    reporter.handle(event);
+    t += stepMs;
+  }
+  await reporter.close();
+  return chunks.join("");
+}
+
+const batch = (batch: number): ExecutorEvent => ({
+  type: "job-progress",
+  event: { type: "batch", jobId: "d1-r1", epoch: 1, batch, batches: 1000, imagesPerSec: 300, loss: 1 },
+});
+
+describe("plain reporter", () => {
+  it("prints one line per meaningful event and no escape codes", async () => {
+    const text = await output("plain", finishedEvents);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for any escape sequence
+    expect(text).not.toMatch(/\u001b/);
+    const lines = text.trimEnd().split("\n");
+    expect(lines).toEqual([
+      "plan: 4 jobs (1 already done, 3 to run) on 2 workers, backend wasm",
+      "start dense lenet pgd(linf,0.1,2) rep 1 [d1-r1] on worker 1",
+      "epoch 1 dense lenet pgd(linf,0.1,2) rep 1: clean 80.0%, pgd(linf,0.1,2) 55.0%",
+      "done dense lenet pgd(linf,0.1,2) rep 1: in 1m15s, clean 90.0%, pgd(linf,0.1,2) 61.2%",
+      "start mask magnitude 51.2% rep 1 [m1-r1] on worker 2",
+      "FAILED mask magnitude 51.2% rep 1: mask source missing",
+      "finished in 2m05s: 2 done, 1 failed, 1 not started",
+    ]);
+  });
+
+  it("throttles batch events to a progress line per interval", async () => {
+    const events: ExecutorEvent[] = [
+      { type: "job-start", jobId: "d1-r1", worker: 1 },
+      ...Array.from({ length: 300 }, (_, i) => batch(i + 1)),
+    ];
+    const stepMs = 1000;
+    const lines = (await output("plain", events, stepMs)).trimEnd().split("\n");
+    const progress = lines.filter((l) => l.startsWith("progress "));
+    expect(progress.length).toBe(Math.floor((300 * stepMs) / PROGRESS_INTERVAL_MS));
+    expect(progress[0]).toBe(`progress d1-r1: epoch 1 batch 60/1000, 300 img/s`);
+  });
+
+  it("says what the first Ctrl-C does", async () => {
+    const text = await output("plain", [{ type: "stopping", immediate: false }]);
+    expect(text).toBe("stopping — saving checkpoints; Ctrl-C again to stop at once\n");
+  });
+});
+
+describe("json reporter", () => {
+  it("writes one parseable object per event", async () => {
+    const text = await output("json", finishedEvents);
+    const lines = text.trimEnd().split("\n");
+    expect(lines).toHaveLength(finishedEvents.length);
+    expect(lines.map((l) => JSON.parse(l))).toEqual(finishedEvents);
+  });
+});
+
+describe("chooseMode", () => {
+  it("prefers json, then plain, and falls back to plain without a terminal", () => {
+    expect(chooseMode({ json: true, plain: true, isTTY: true })).toBe("json");
+    expect(chooseMode({ plain: true, isTTY: true })).toBe("plain");
+    expect(chooseMode({ isTTY: false })).toBe("plain");
+  });
+});
