@@ -16,7 +16,10 @@ interface JobBase {
   replicate: number;
   /** Jobs whose artifacts this job needs. */
   dependsOn: string[];
-  /** The precise artifacts needed, so a job can start as soon as they exist. */
+  /**
+   * The precise artifacts needed, so a job can start as soon as they exist. A ref to a
+   * mask job at "final" means its mask.
+   */
   needs: WeightsRef[];
   /** Estimated forward+backward image passes this job performs. */
   cost: { trainEpochs: number; imagePasses: number };
@@ -39,6 +42,11 @@ export interface MaskJob extends JobBase {
     source: WeightsRef;
     /** IMP: the previous level's mask, which this one refines. null for one-shot. */
     previousMask: string | null;
+    /**
+     * Layerwise random masks: the magnitude mask whose per-layer counts this one keeps
+     * (open_lth's layerwise shuffle). Absent for every other mask.
+     */
+    countsFrom?: string;
     /** Model and dataset, so that shapes are known without reading the source. */
     train: TrainConfig;
   };

@@ -1,0 +1,336 @@
+/**
+ * The planner: sweep points → a DAG of shared jobs named by content hashes.
+ * Pure: no I/O. The sharing rules are documented in docs/planner.md.
+ */
+import type { PruneConfig, TrainConfig, TrainTime } from "./config.js";
+import { NO_COST, trainingCost } from "./cost.js";
+import { canonicalNumber, contentHash } from "./hash.js";
+import type { DenseJob, Job, MaskJob, Plan, PlanPoint, PlanSummary, SparseJob, WeightsRef } from "./plan-types.js";
+import type { Point } from "./points.js";
+
+const START: TrainTime = { epoch: 0, step: 0 };
+/** IMP never needs more levels than this (0.999^10000 is below any useful density). */
+const MAX_IMP_LEVELS = 10_000;
+/** A swept density matches an IMP level when they agree to this relative precision. */
+const LEVEL_MATCH = 1e-6;
+
+export function jobId(kind: Job["kind"], hash: string, replicate: number): string {
+  return `${kind}-${hash}-r${replicate}`;
+}
+
+export function compareTime(a: TrainTime, b: TrainTime): number {
+  return a.epoch - b.epoch || a.step - b.step;
+}
+
+/**
+ * The densities of the IMP levels that reach `density`: (1−f), (1−f)², … up to the level
+ * that matches it. A density between two levels becomes a final, partial level of its own.
+ */
+export function impLevelDensities(fraction: number, density: number): number[] {
+  if (!(fraction > 0 && fraction < 1) || density >= 1) return [canonicalNumber(density)];
+  const levels: number[] = [];
+  for (let level = 1; level <= MAX_IMP_LEVELS; level++) {
+    const levelDensity = canonicalNumber((1 - fraction) ** level);
+    if (Math.abs(levelDensity - density) <= LEVEL_MATCH * density) {
+      levels.push(levelDensity);
+      return levels;
+    }
+    if (levelDensity < density) break;
+    levels.push(levelDensity);
+  }
+  levels.push(canonicalNumber(density));
+  return levels;
+}
+
+/** Test adversaries are a set: their order and repetitions do not change any result. */
+function trainIdentity(train: TrainConfig): unknown {
+  const seen = new Map<string, unknown>();
+  for (const adversary of train.testAdversaries) seen.set(contentHash(adversary), adversary);
+  const testAdversaries = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, adv]) => adv);
+  return { ...train, testAdversaries };
+}
+
+interface MaskSpec {
+  strategy: MaskJob["config"]["strategy"];
+  scope: MaskJob["config"]["scope"];
+  density: number;
+  source: WeightsRef;
+  previousMask: string | null;
+  countsFrom: string | null;
+}
+
+interface MaskChoice {
+  mask: string;
+  level: number;
+}
+
+class PlanBuilder {
+  private readonly jobs = new Map<string, Job>();
+  private readonly keep = new Map<string, Map<string, TrainTime>>();
+
+  private hashOf(id: string): string {
+    const job = this.jobs.get(id);
+    if (!job) throw new Error(`planner: unknown job ${id}`);
+    return job.hash;
+  }
+
+  private refIdentity(ref: WeightsRef): unknown {
+    return { job: this.hashOf(ref.job), at: ref.at };
+  }
+
+  private add<J extends Job>(job: J): string {
+    if (!this.jobs.has(job.id)) this.jobs.set(job.id, job);
+    return job.id;
+  }
+
+  private keepCheckpoint(denseId: string, at: TrainTime): void {
+    let times = this.keep.get(denseId);
+    if (!times) {
+      times = new Map();
+      this.keep.set(denseId, times);
+    }
+    times.set(`${at.epoch}:${at.step}`, { epoch: at.epoch, step: at.step });
+  }
+
+  dense(train: TrainConfig, replicate: number): string {
+    const hash = contentHash({ kind: "dense", train: trainIdentity(train) });
+    const job: DenseJob = {
+      id: jobId("dense", hash, replicate),
+      hash,
+      replicate,
+      kind: "dense",
+      dependsOn: [],
+      needs: [],
+      cost: trainingCost(train, START),
+      config: { ...train, keep: [] },
+    };
+    return this.add(job);
+  }
+
+  mask(train: TrainConfig, spec: MaskSpec, replicate: number): string {
+    const hash = contentHash({
+      kind: "mask",
+      strategy: spec.strategy,
+      scope: spec.scope,
+      density: spec.density,
+      source: this.refIdentity(spec.source),
+      previousMask: spec.previousMask === null ? null : this.hashOf(spec.previousMask),
+      countsFrom: spec.countsFrom === null ? null : this.hashOf(spec.countsFrom),
+      train: trainIdentity(train),
+    });
+    const maskInputs = [spec.previousMask, spec.countsFrom].filter((id): id is string => id !== null);
+    const job: MaskJob = {
+      id: jobId("mask", hash, replicate),
+      hash,
+      replicate,
+      kind: "mask",
+      dependsOn: unique([spec.source.job, ...maskInputs]),
+      needs: [spec.source, ...maskInputs.map((id): WeightsRef => ({ job: id, at: "final" }))],
+      cost: { ...NO_COST },
+      config: {
+        strategy: spec.strategy,
+        scope: spec.scope,
+        density: spec.density,
+        source: spec.source,
+        previousMask: spec.previousMask,
+        ...(spec.countsFrom === null ? {} : { countsFrom: spec.countsFrom }),
+        train,
+      },
+    };
+    if (spec.source.at !== "final" && this.jobs.get(spec.source.job)?.kind === "dense") {
+      this.keepCheckpoint(spec.source.job, spec.source.at);
+    }
+    return this.add(job);
+  }
+
+  sparse(train: TrainConfig, prune: PruneConfig, dense: string, choice: MaskChoice, replicate: number): string {
+    const weights: WeightsRef = { job: dense, at: prune.rewind };
+    const hash = contentHash({
+      kind: "sparse",
+      train: trainIdentity(train),
+      prune,
+      mask: this.hashOf(choice.mask),
+      weights: this.refIdentity(weights),
+      level: choice.level,
+    });
+    const job: SparseJob = {
+      id: jobId("sparse", hash, replicate),
+      hash,
+      replicate,
+      kind: "sparse",
+      dependsOn: unique([dense, choice.mask]),
+      needs: [weights, { job: choice.mask, at: "final" }],
+      cost: trainingCost(train, prune.rewind),
+      config: { ...train, prune, mask: choice.mask, weights, level: choice.level },
+    };
+    this.keepCheckpoint(dense, prune.rewind);
+    return this.add(job);
+  }
+
+  /**
+   * Magnitude masks: one-shot reads the dense run's final weights; IMP level L reads the
+   * final weights of the sparse run at level L−1 and refines that level's mask.
+   */
+  magnitudeMask(train: TrainConfig, prune: PruneConfig, dense: string, replicate: number): MaskChoice {
+    const densities = prune.method === "iterative" ? impLevelDensities(prune.fraction, prune.density) : [prune.density];
+    let source: WeightsRef = { job: dense, at: "final" };
+    let previous: string | null = null;
+    for (const [index, density] of densities.entries()) {
+      const level = index + 1;
+      const mask = this.mask(
+        train,
+        { strategy: "magnitude", scope: prune.scope, density, source, previousMask: previous, countsFrom: null },
+        replicate,
+      );
+      if (level === densities.length) return { mask, level };
+      const levelPrune: PruneConfig = { ...prune, strategy: "magnitude", density };
+      const sparse = this.sparse(train, levelPrune, dense, { mask, level }, replicate);
+      source = { job: sparse, at: "final" };
+      previous = mask;
+    }
+    throw new Error("planner: IMP chain without levels");
+  }
+
+  /**
+   * Random masks never read weight values. Global ones are drawn over the shapes of the
+   * rewind checkpoint; layerwise ones keep the per-layer counts of the global magnitude
+   * mask of the same density and method (open_lth's layerwise shuffle).
+   */
+  randomMask(train: TrainConfig, prune: PruneConfig, dense: string, replicate: number): MaskChoice {
+    const level = prune.method === "iterative" ? impLevelDensities(prune.fraction, prune.density).length : 1;
+    let countsFrom: string | null = null;
+    if (prune.scope === "layerwise") {
+      const magnitude: PruneConfig = { ...prune, strategy: "magnitude", scope: "global" };
+      countsFrom = this.magnitudeMask(train, magnitude, dense, replicate).mask;
+    }
+    const mask = this.mask(
+      train,
+      {
+        strategy: "random",
+        scope: prune.scope,
+        density: prune.density,
+        source: { job: dense, at: prune.rewind },
+        previousMask: null,
+        countsFrom,
+      },
+      replicate,
+    );
+    return { mask, level };
+  }
+
+  point(point: Point): PlanPoint {
+    const dense = this.dense(point.train, point.replicate);
+    const base = { sweep: point.sweep, params: point.params, replicate: point.replicate, tolerance: point.tolerance };
+    if (point.prune === null) return { ...base, dense, sparse: null };
+    const prune = canonicalPrune(point.prune);
+    const choice =
+      prune.strategy === "magnitude"
+        ? this.magnitudeMask(point.train, prune, dense, point.replicate)
+        : this.randomMask(point.train, prune, dense, point.replicate);
+    const sparse = this.sparse(point.train, prune, dense, choice, point.replicate);
+    return { ...base, dense, sparse };
+  }
+
+  finish(): Job[] {
+    for (const [denseId, times] of this.keep) {
+      const job = this.jobs.get(denseId);
+      if (job?.kind === "dense") job.config.keep = [...times.values()].sort(compareTime);
+    }
+    return topologicalOrder([...this.jobs.values()]);
+  }
+}
+
+/** Canonical numbers; an IMP point's density becomes the density of the level that reaches it. */
+function canonicalPrune(prune: PruneConfig): PruneConfig {
+  const fraction = canonicalNumber(prune.fraction);
+  const levels = prune.method === "iterative" ? impLevelDensities(fraction, prune.density) : [];
+  return {
+    ...prune,
+    density: levels.at(-1) ?? canonicalNumber(prune.density),
+    fraction,
+    rewind: { epoch: prune.rewind.epoch, step: prune.rewind.step },
+  };
+}
+
+function unique(ids: string[]): string[] {
+  return [...new Set(ids)];
+}
+
+/** Kahn's algorithm, taking ready jobs in first-seen order so plans are deterministic. */
+export function topologicalOrder(jobs: Job[]): Job[] {
+  const byId = new Map(jobs.map((job) => [job.id, job]));
+  const pending = new Map(jobs.map((job) => [job.id, job.dependsOn.filter((dep) => byId.has(dep)).length]));
+  const dependents = new Map<string, string[]>();
+  for (const job of jobs) {
+    for (const dep of job.dependsOn) dependents.set(dep, [...(dependents.get(dep) ?? []), job.id]);
+  }
+  const order: Job[] = [];
+  const ready = jobs.filter((job) => pending.get(job.id) === 0).map((job) => job.id);
+  const position = new Map(jobs.map((job, index) => [job.id, index]));
+  while (ready.length > 0) {
+    ready.sort((a, b) => (position.get(a) ?? 0) - (position.get(b) ?? 0));
+    const id = ready.shift() as string;
+    order.push(byId.get(id) as Job);
+    for (const next of dependents.get(id) ?? []) {
+      const left = (pending.get(next) ?? 0) - 1;
+      pending.set(next, left);
+      if (left === 0) ready.push(next);
+    }
+  }
+  if (order.length !== jobs.length) throw new Error("planner: dependency cycle");
+  return order;
+}
+
+/** Every job a point needs, its own dense run included, each once. */
+function closure(ids: string[], byId: Map<string, Job>): Job[] {
+  const seen = new Map<string, Job>();
+  const stack = [...ids];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    const job = byId.get(id);
+    if (!job || seen.has(id)) continue;
+    seen.set(id, job);
+    stack.push(...job.dependsOn);
+  }
+  return [...seen.values()];
+}
+
+function sumCost(jobs: Iterable<Job>): { trainEpochs: number; imagePasses: number } {
+  let trainEpochs = 0;
+  let imagePasses = 0;
+  for (const job of jobs) {
+    trainEpochs += job.cost.trainEpochs;
+    imagePasses += job.cost.imagePasses;
+  }
+  return { trainEpochs, imagePasses };
+}
+
+export function summarize(points: PlanPoint[], jobs: Job[]): PlanSummary {
+  const byId = new Map(jobs.map((job) => [job.id, job]));
+  const shared = sumCost(jobs);
+  let naiveTrainEpochs = 0;
+  let naiveImagePasses = 0;
+  for (const point of points) {
+    const own = sumCost(closure([point.dense, ...(point.sparse ? [point.sparse] : [])], byId));
+    naiveTrainEpochs += own.trainEpochs;
+    naiveImagePasses += own.imagePasses;
+  }
+  const count = (kind: Job["kind"]) => jobs.filter((job) => job.kind === kind).length;
+  return {
+    points: points.length,
+    denseRuns: count("dense"),
+    sparseRuns: count("sparse"),
+    maskJobs: count("mask"),
+    trainEpochs: Math.round(shared.trainEpochs),
+    naiveTrainEpochs: Math.round(naiveTrainEpochs),
+    imagePasses: Math.round(shared.imagePasses),
+    naiveImagePasses: Math.round(naiveImagePasses),
+  };
+}
+
+export function buildPlan(points: readonly Point[]): Plan {
+  const builder = new PlanBuilder();
+  const planPoints = points.map((point) => builder.point(point));
+  const jobs = builder.finish();
+  return { version: 1, summary: summarize(planPoints, jobs), points: planPoints, jobs };
+}
