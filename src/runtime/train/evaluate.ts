@@ -1,0 +1,85 @@
+/**
+ * Test-set evaluation: clean and under each test adversary, BN with running
+ * statistics throughout (the attacks too: a test-time model is in eval mode, so
+ * its predictions never depend on the batch they arrive in).
+ */
+import type { AdversaryConfig } from "../../compiler/config.js";
+import { crossEntropyPerExample } from "../attack/loss.js";
+import { adversaryName, isClean, pgdAttack } from "../attack/pgd.js";
+import type { Model } from "../models/model.js";
+import { tf } from "../tf.js";
+
+export interface LabelledBatch {
+  x: tf.Tensor4D;
+  y: tf.Tensor1D;
+}
+
+export interface EvalResult {
+  adversary: string;
+  accuracy: number;
+  loss: number;
+}
+
+/** Clean first, then each distinct non-clean adversary (by canonical name). */
+export function evaluationAdversaries(list: readonly AdversaryConfig[]): AdversaryConfig[] {
+  const out: AdversaryConfig[] = [{ kind: "none" }];
+  const seen = new Set(["clean"]);
+  for (const a of list) {
+    const name = adversaryName(a);
+    if (seen.has(name)) continue;
+    seen.add(name);
+    out.push(a);
+  }
+  return out;
+}
+
+/** Sum of losses and count of correct predictions on one batch under one adversary. */
+function scoreBatch(model: Model, b: LabelledBatch, adv: AdversaryConfig, seed: number): [number, number] {
+  const input = isClean(adv) ? b.x : pgdAttack(model, b.x, b.y, adv, { bn: "running", seed });
+  try {
+    const [lossSum, correct] = tf.tidy(() => {
+      const logits = model.forward(input, "running").logits;
+      const loss = tf.sum(crossEntropyPerExample(logits, b.y));
+      const hits = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.cast(b.y, "int32")), "float32"));
+      return [loss, hits];
+    });
+    const values = [lossSum.dataSync()[0], correct.dataSync()[0]] as [number, number];
+    tf.dispose([lossSum, correct]);
+    return values;
+  } finally {
+    if (input !== b.x) input.dispose();
+  }
+}
+
+/**
+ * Accuracy (fraction in [0,1]) and mean loss per adversary over the batches.
+ * `batches` is called once per adversary and must yield the same data each time;
+ * evaluate disposes each yielded batch after scoring it;
+ * `seedOf(batchIndex, adversaryIndex)` seeds the PGD random starts.
+ */
+export function evaluate(
+  model: Model,
+  batches: () => Iterable<LabelledBatch>,
+  adversaries: readonly AdversaryConfig[],
+  seedOf: (batch: number, adversary: number) => number,
+): EvalResult[] {
+  return evaluationAdversaries(adversaries).map((adv, ai) => {
+    let loss = 0;
+    let correct = 0;
+    let count = 0;
+    let bi = 0;
+    for (const b of batches()) {
+      const [l, c] = scoreBatch(model, b, adv, seedOf(bi, ai));
+      loss += l;
+      correct += c;
+      count += b.y.shape[0];
+      bi += 1;
+      tf.dispose([b.x, b.y]);
+    }
+    return {
+      adversary: adversaryName(adv),
+      accuracy: count === 0 ? 0 : correct / count,
+      loss: count === 0 ? 0 : loss / count,
+    };
+  });
+}
