@@ -1,0 +1,55 @@
+import type { AdversaryConfig, ModelConfig } from "../../compiler/config.js";
+import type { Job } from "../../compiler/plan-types.js";
+import type { JobSummary } from "../executor-events.js";
+
+function modelText(model: ModelConfig): string {
+  switch (model.kind) {
+    case "resnet":
+      return model.width === 1 ? `resnet(${model.depth})` : `wrn(${model.depth},${model.width})`;
+    case "lenet":
+      return `lenet(${model.hidden.join(",")})`;
+    case "convnet":
+      return `convnet(${model.channels.join(",")};${model.hidden})`;
+  }
+}
+
+function adversaryText(adversary: AdversaryConfig): string {
+  return adversary.kind === "none" ? "standard" : `pgd(${adversary.norm},${adversary.eps},${adversary.steps})`;
+}
+
+function percent(density: number): string {
+  return `${Number((density * 100).toPrecision(3))}%`;
+}
+
+/** A short human label, e.g. "sparse lenet(300,100) pgd(linf,0.1,2) magnitude 51.2% rep 1". */
+export function jobLabel(job: Job): string {
+  switch (job.kind) {
+    case "dense":
+      return `dense ${modelText(job.config.model)} ${adversaryText(job.config.adversary)} rep ${job.replicate}`;
+    case "mask": {
+      const c = job.config;
+      return `mask ${modelText(c.train.model)} ${adversaryText(c.train.adversary)} ${c.strategy} ${percent(c.density)} rep ${job.replicate}`;
+    }
+    case "sparse": {
+      const c = job.config;
+      const level = c.prune.method === "iterative" ? ` level ${c.level}` : "";
+      return `sparse ${modelText(c.model)} ${adversaryText(c.adversary)} ${c.prune.strategy} ${percent(c.prune.density)}${level} rep ${job.replicate}`;
+    }
+  }
+}
+
+/** Epochs the job trains: the whole schedule for a dense run, from the rewind point for a sparse one. */
+export function jobEpochs(job: Job): number {
+  switch (job.kind) {
+    case "dense":
+      return job.config.schedule.epochs;
+    case "mask":
+      return 0;
+    case "sparse":
+      return Math.max(0, job.config.schedule.epochs - job.config.prune.rewind.epoch);
+  }
+}
+
+export function jobSummary(job: Job, state: JobSummary["state"]): JobSummary {
+  return { id: job.id, kind: job.kind, label: jobLabel(job), epochs: jobEpochs(job), state };
+}
