@@ -1,0 +1,163 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import type { AdversaryConfig, ScheduleConfig } from "../../src/compiler/config.js";
+import { maskTensors, prunableShapes } from "../../src/runtime/prune/apply.js";
+import { randomGlobalMask } from "../../src/runtime/prune/mask.js";
+import { tf } from "../../src/runtime/tf.js";
+import { evaluate } from "../../src/runtime/train/evaluate.js";
+import { learningRate, Sgd } from "../../src/runtime/train/sgd.js";
+import { adversarialTrainStep, type StepContext, trainStep } from "../../src/runtime/train/step.js";
+import { useCpu } from "./cpu-backend.js";
+import { snapshot, TinyModel } from "./tiny-model.js";
+
+const schedule: ScheduleConfig = {
+  epochs: 10,
+  batch: 8,
+  optimizer: "sgd",
+  lr: 0.1,
+  momentum: 0.9,
+  nesterov: false,
+  weightDecay: 5e-4,
+  milestones: [3, 6],
+  gamma: 0.1,
+};
+
+const pgd: AdversaryConfig = {
+  kind: "pgd",
+  norm: "linf",
+  eps: 0.1,
+  steps: 2,
+  stepSize: 0.05,
+  randomStart: true,
+  labels: "predicted",
+  bn: "train",
+};
+
+function batch(seed: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
+  const x = tf.randomUniform([8, 4, 4, 1], 0, 1, "float32", seed) as tf.Tensor4D;
+  const y = tf.tensor1d([0, 1, 2, 0, 1, 2, 0, 1], "int32");
+  return { x, y };
+}
+
+function tiny(seed = 1): TinyModel {
+  return new TinyModel({ inputShape: [4, 4, 1], numClasses: 3, hidden: 8, batchNorm: true, seed });
+}
+
+async function trainFew(steps: number, adversarial: boolean, seed = 1): Promise<Float32Array[]> {
+  const model = tiny(seed);
+  const ctx: StepContext = { model, optimizer: Sgd.fromSchedule(model.params, schedule), lr: 0.05, masks: null };
+  for (let s = 0; s < steps; s++) {
+    const b = batch(s);
+    if (adversarial) adversarialTrainStep(ctx, b.x, b.y, pgd, s);
+    else trainStep(ctx, b.x, b.y);
+    tf.dispose([b.x, b.y]);
+  }
+  const w = await snapshot(model);
+  ctx.optimizer.dispose();
+  model.dispose();
+  return w;
+}
+
+beforeAll(useCpu);
+
+describe("learning-rate schedule", () => {
+  it("multiplies by gamma at each milestone epoch (0-based epoch being trained)", () => {
+    expect(learningRate(schedule, 0)).toBeCloseTo(0.1);
+    expect(learningRate(schedule, 2)).toBeCloseTo(0.1);
+    expect(learningRate(schedule, 3)).toBeCloseTo(0.01);
+    expect(learningRate(schedule, 6)).toBeCloseTo(0.001);
+    expect(learningRate(schedule, 9)).toBeCloseTo(0.001);
+  });
+});
+
+describe("SGD", () => {
+  it("follows PyTorch's momentum and weight-decay update", async () => {
+    const model = new TinyModel({ inputShape: [1, 2, 1], numClasses: 2, hidden: 0, batchNorm: false, seed: 1 });
+    const p = model.params[0];
+    const w0 = Array.from(await p.variable.data());
+    const opt = new Sgd([p], { momentum: 0.9, nesterov: false, weightDecay: 0.1 });
+    const g = tf.onesLike(p.variable);
+    opt.step({ [p.variable.name]: g }, 0.5);
+    opt.step({ [p.variable.name]: g }, 0.5);
+    const w = Array.from(await p.variable.data());
+    w0.forEach((x0, i) => {
+      const v1 = 1 + 0.1 * x0;
+      const x1 = x0 - 0.5 * v1;
+      const v2 = 0.9 * v1 + 1 + 0.1 * x1;
+      expect(w[i]).toBeCloseTo(x1 - 0.5 * v2, 5);
+    });
+    g.dispose();
+    opt.dispose();
+    model.dispose();
+  });
+});
+
+describe("training steps", () => {
+  it("are bit-identical for the same seed (standard and adversarial)", async () => {
+    expect(await trainFew(5, false)).toEqual(await trainFew(5, false));
+    expect(await trainFew(3, true)).toEqual(await trainFew(3, true));
+    expect(await trainFew(3, true)).not.toEqual(await trainFew(3, false));
+  });
+
+  it("update BN running statistics once per step, never during the attack", async () => {
+    const model = tiny();
+    const ctx: StepContext = { model, optimizer: Sgd.fromSchedule(model.params, schedule), lr: 0.05, masks: null };
+    const b = batch(1);
+    adversarialTrainStep(ctx, b.x, b.y, pgd, 1);
+    expect(model.updateCalls).toBe(1);
+    tf.dispose([b.x, b.y]);
+    ctx.optimizer.dispose();
+    model.dispose();
+  });
+
+  it("keep pruned weights exactly zero and leak no tensors", async () => {
+    const model = tiny();
+    const mask = randomGlobalMask(prunableShapes(model), 0.3, 42);
+    const masks = maskTensors(model, mask);
+    const ctx: StepContext = { model, optimizer: Sgd.fromSchedule(model.params, schedule), lr: 0.1, masks };
+    const b = batch(2);
+    adversarialTrainStep(ctx, b.x, b.y, pgd, 0);
+    const tensors = tf.memory().numTensors;
+    for (let s = 0; s < 20; s++) {
+      adversarialTrainStep(ctx, b.x, b.y, pgd, s);
+      trainStep(ctx, b.x, b.y);
+    }
+    expect(tf.memory().numTensors).toBe(tensors);
+    for (const layer of mask.layers) {
+      const p = model.params.find((q) => q.name === layer.name);
+      const w = await p?.variable.data();
+      let zeros = 0;
+      let pruned = 0;
+      layer.keep.forEach((k, i) => {
+        if (k === 0) {
+          pruned += 1;
+          if (w?.[i] === 0) zeros += 1;
+        }
+      });
+      expect(pruned).toBeGreaterThan(0);
+      expect(zeros).toBe(pruned);
+    }
+    tf.dispose([b.x, b.y, ...masks.values()]);
+    ctx.optimizer.dispose();
+    model.dispose();
+  });
+});
+
+describe("evaluation", () => {
+  it("reports clean first, dedups adversaries, and leaves the model unchanged", async () => {
+    const model = tiny();
+    const before = await snapshot(model);
+    const tensors = tf.memory().numTensors;
+    const batches = () => [batch(1), batch(2)];
+    const res = evaluate(model, batches, [{ kind: "none" }, pgd, pgd, { ...pgd, steps: 0 }], (b, a) => b * 10 + a);
+    expect(res.map((r) => r.adversary)).toEqual(["clean", "pgd(linf,0.1,2)"]);
+    for (const r of res) {
+      expect(r.accuracy).toBeGreaterThanOrEqual(0);
+      expect(r.accuracy).toBeLessThanOrEqual(1);
+      expect(Number.isFinite(r.loss)).toBe(true);
+    }
+    expect(res[1].loss).toBeGreaterThan(res[0].loss);
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(await snapshot(model)).toEqual(before);
+    model.dispose();
+  });
+});
