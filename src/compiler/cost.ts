@@ -9,7 +9,7 @@ export const DATASET_SIZES: Record<DatasetName, { train: number; test: number }>
   cifar10: { train: 50_000, test: 10_000 },
   mnist: { train: 60_000, test: 10_000 },
   "fashion-mnist": { train: 60_000, test: 10_000 },
-  synthetic: { train: 1_024, test: 256 },
+  synthetic: { train: 2_000, test: 500 },
 };
 
 /** A clean forward pass costs about a third of a forward+backward pass. */

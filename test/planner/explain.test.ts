@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { explainPoint, formatCount, formatPlanSummary, formatTime } from "../../src/compiler/explain.js";
+import { buildPlan } from "../../src/compiler/plan.js";
+import { oneShot, point, verbatimPoints } from "./make-point.js";
+
+describe("explain", () => {
+  it("prints every resolved setting of a point and its job ids", () => {
+    const points = [point({ params: { w: 0.64 }, prune: oneShot("random", 0.64, 8) })];
+    const plan = buildPlan(points);
+    const text = explainPoint(plan, points, 0);
+    for (const expected of [
+      "point 1 of 1 — sweep main",
+      "w=0.64",
+      "cifar10, augmentation: flip + crop(pad 4), train: all, test: all",
+      "resnet(20) — ResNet-20 v1, width 1",
+      "pgd(linf, eps=0.1, steps=1, step size=0.1, random start, predicted labels, BN eval mode)",
+      "160 epochs, batch 128, sgd lr 0.1 momentum 0.9, weight decay 0.0001, lr ×0.1 at epochs 80, 120",
+      "none (clean)",
+      "random, global, one-shot, density 0.64",
+      "rewind          8ep",
+      "replicate       1",
+      plan.points[0].dense,
+      plan.points[0].sparse ?? "missing",
+    ]) {
+      expect(text).toContain(expected);
+    }
+    expect(() => explainPoint(plan, points, 1)).toThrow(RangeError);
+  });
+
+  it("formats times, counts and the summary", () => {
+    expect(formatTime({ epoch: 8, step: 0 })).toBe("8ep");
+    expect(formatTime({ epoch: 0, step: 500 })).toBe("500it");
+    expect(formatTime({ epoch: 2, step: 5 })).toBe("2ep+5it");
+    expect(formatCount(1234)).toBe("1,234");
+    expect(formatCount(24_700_000_000)).toBe("24.7 G");
+    const summary = formatPlanSummary(buildPlan(verbatimPoints()), "x.lth");
+    expect(summary).toContain("480 points in 1 sweep");
+    expect(summary).toContain("16 dense runs, 480 mask jobs, 480 sparse runs (976 in all)");
+    expect(summary).toContain("75,520 with sharing, 149,760 without (1.98× less work)");
+  });
+});
