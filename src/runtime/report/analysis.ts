@@ -1,0 +1,198 @@
+/**
+ * The thesis's three questions, answered from result rows (pure, no I/O):
+ *  1. is there a matching subnetwork: at some density, pruning with rewinding reaches
+ *     the dense accuracy (mean over replicates) within the tolerance;
+ *  2. is it nontrivial: at some matching density the random baseline does not match;
+ *  3. the smallest matching density, next to standard training's for the same model.
+ * Accuracy is each finished job's final-epoch accuracy against its training adversary.
+ */
+import type { ResultRow } from "./rows.js";
+
+export interface Stat {
+  mean: number;
+  /** Sample standard deviation over replicates (0 for a single replicate). */
+  std: number;
+  n: number;
+}
+
+export interface DensityResult {
+  density: number;
+  magnitude: Stat | null;
+  random: Stat | null;
+  /** Null where that strategy has no finished replicate (or no dense accuracy). */
+  magnitudeMatches: boolean | null;
+  randomMatches: boolean | null;
+}
+
+export interface GroupAnalysis {
+  /** Identifies the group: dense configuration, pruning method and rewind point. */
+  key: string;
+  dataset: string;
+  model: string;
+  trainAdversary: string;
+  method: string;
+  rewind: string;
+  /** Parameters shared by the group's dense runs, e.g. { k: 8, n: 2 }. */
+  params: Record<string, string | number>;
+  /** In accuracy points. */
+  tolerance: number;
+  dense: Stat | null;
+  /** Densest first. */
+  densities: DensityResult[];
+  /** Null when unknown: no finished dense run or no finished magnitude-pruned run. */
+  matching: boolean | null;
+  smallestMatching: number | null;
+  /** Null when the random baseline is missing at every matching density. */
+  nontrivial: boolean | null;
+  /** Matching densities where the random baseline does not match. */
+  nontrivialDensities: number[];
+  /** Standard training's smallest matching density for the same model; undefined when there is no such group. */
+  standardSmallestMatching?: number | null;
+}
+
+/** Tolerances are in accuracy points; accuracies are fractions. Guards float noise in the comparison. */
+const EPSILON = 1e-9;
+
+export function stat(values: readonly number[]): Stat | null {
+  const n = values.length;
+  if (n === 0) return null;
+  const mean = values.reduce((a, b) => a + b, 0) / n;
+  const variance = n > 1 ? values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1) : 0;
+  return { mean, std: Math.sqrt(variance), n };
+}
+
+export function matches(sparse: Stat | null, dense: Stat | null, tolerance: number): boolean | null {
+  if (!sparse || !dense) return null;
+  return sparse.mean >= dense.mean - tolerance / 100 - EPSILON;
+}
+
+interface FinalAccuracy {
+  row: ResultRow;
+  accuracy: number;
+}
+
+/** Each finished job's accuracy against its training adversary at its last epoch. */
+export function finalAccuracies(rows: readonly ResultRow[]): FinalAccuracy[] {
+  const byJob = new Map<string, ResultRow[]>();
+  for (const row of rows) {
+    if (row.status !== "done") continue;
+    const key = `${row.sweep}\u0000${row.job}`;
+    byJob.set(key, [...(byJob.get(key) ?? []), row]);
+  }
+  const finals: FinalAccuracy[] = [];
+  for (const jobRows of byJob.values()) {
+    const last = Math.max(...jobRows.map((r) => r.epoch));
+    const row = jobRows.find((r) => r.epoch === last && r.adversary === r.trainAdversary);
+    if (row) finals.push({ row, accuracy: row.accuracy });
+  }
+  return finals;
+}
+
+function groupKey(base: string, method: string, rewind: string): string {
+  return `${base}|${method}|${rewind}`;
+}
+
+/** Replicates of one job configuration count once even if several sweeps list them. */
+function uniqueJobs(finals: FinalAccuracy[]): FinalAccuracy[] {
+  const seen = new Map<string, FinalAccuracy>();
+  for (const f of finals) if (!seen.has(f.row.job)) seen.set(f.row.job, f);
+  return [...seen.values()];
+}
+
+export function analyzeResults(rows: readonly ResultRow[]): GroupAnalysis[] {
+  const finals = uniqueJobs(finalAccuracies(rows));
+  const denseByBase = new Map<string, FinalAccuracy[]>();
+  for (const f of finals.filter((f) => f.row.kind === "dense")) {
+    denseByBase.set(f.row.base, [...(denseByBase.get(f.row.base) ?? []), f]);
+  }
+  // Groups come from every row, finished or not, so a group with missing data still shows up.
+  const groups = new Map<string, ResultRow>();
+  for (const row of rows) {
+    if (row.kind === "sparse")
+      groups.set(
+        groupKey(row.base, row.method, row.rewind),
+        groups.get(groupKey(row.base, row.method, row.rewind)) ?? row,
+      );
+  }
+  const sparseBases = new Set([...groups.values()].map((r) => r.base));
+  for (const row of rows) {
+    if (row.kind === "dense" && !sparseBases.has(row.base) && !groups.has(groupKey(row.base, "", ""))) {
+      groups.set(groupKey(row.base, "", ""), row);
+    }
+  }
+  const results = [...groups.entries()].map(([key, first]) =>
+    analyzeGroup(key, first, rows, denseByBase.get(first.base) ?? [], finals),
+  );
+  return withStandardComparison(results);
+}
+
+function analyzeGroup(
+  key: string,
+  first: ResultRow,
+  rows: readonly ResultRow[],
+  denseFinals: FinalAccuracy[],
+  finals: FinalAccuracy[],
+): GroupAnalysis {
+  const inGroup = (r: ResultRow) => r.kind === "sparse" && groupKey(r.base, r.method, r.rewind) === key;
+  const sparseFinals = finals.filter((f) => inGroup(f.row));
+  const tolerance = first.tolerance;
+  const dense = stat(denseFinals.map((f) => f.accuracy));
+  const densityValues = [...new Set(rows.filter(inGroup).map((r) => r.density))].sort((a, b) => b - a);
+  const densities = densityValues.map((density): DensityResult => {
+    const of = (strategy: string) =>
+      stat(sparseFinals.filter((f) => f.row.density === density && f.row.strategy === strategy).map((f) => f.accuracy));
+    const magnitude = of("magnitude");
+    const random = of("random");
+    return {
+      density,
+      magnitude,
+      random,
+      magnitudeMatches: matches(magnitude, dense, tolerance),
+      randomMatches: matches(random, dense, tolerance),
+    };
+  });
+  const denseRow = rows.find((r) => r.kind === "dense" && r.base === first.base);
+  return {
+    key,
+    dataset: first.dataset,
+    model: first.model,
+    trainAdversary: first.trainAdversary,
+    method: first.kind === "sparse" ? first.method : "",
+    rewind: first.kind === "sparse" ? first.rewind : "",
+    params: denseRow?.params ?? {},
+    tolerance,
+    dense,
+    densities,
+    ...answers(densities),
+  };
+}
+
+function answers(
+  densities: DensityResult[],
+): Pick<GroupAnalysis, "matching" | "smallestMatching" | "nontrivial" | "nontrivialDensities"> {
+  const known = densities.filter((d) => d.magnitudeMatches !== null);
+  if (known.length === 0) return { matching: null, smallestMatching: null, nontrivial: null, nontrivialDensities: [] };
+  const matching = known.filter((d) => d.magnitudeMatches);
+  if (matching.length === 0)
+    return { matching: false, smallestMatching: null, nontrivial: false, nontrivialDensities: [] };
+  const nontrivialDensities = matching.filter((d) => d.randomMatches === false).map((d) => d.density);
+  const randomKnown = matching.some((d) => d.randomMatches !== null);
+  return {
+    matching: true,
+    smallestMatching: Math.min(...matching.map((d) => d.density)),
+    nontrivial: nontrivialDensities.length > 0 ? true : randomKnown ? false : null,
+    nontrivialDensities,
+  };
+}
+
+/** Question 3 compares each adversary with standard training of the same model, pruning method and rewind point. */
+function withStandardComparison(groups: GroupAnalysis[]): GroupAnalysis[] {
+  const same = (a: GroupAnalysis, b: GroupAnalysis) =>
+    a.dataset === b.dataset && a.model === b.model && a.method === b.method && a.rewind === b.rewind;
+  return groups.map((group) => {
+    const standard = groups.filter((g) => g.trainAdversary === "clean" && same(g, group));
+    if (standard.length === 0) return group;
+    const known = standard.find((g) => g.smallestMatching !== null) ?? standard[0];
+    return { ...group, standardSmallestMatching: known.smallestMatching };
+  });
+}

@@ -1,0 +1,165 @@
+/**
+ * Result rows: one per (job, epoch, test adversary) of every plan point whose
+ * jobs have metrics in the store. The schema is documented in docs/report.md.
+ */
+import type { DenseJob, Job, Plan, PlanPoint, SparseJob } from "../../compiler/plan-types.js";
+import type { EpochMetric } from "../job-api.js";
+import { adversaryLabel, modelLabel, timeLabel } from "./labels.js";
+
+/** What rows need from the store about one job. */
+export interface JobData {
+  metrics: EpochMetric[];
+  /** Only for finished jobs. */
+  result: { metrics: EpochMetric[]; achievedDensity: number | null } | null;
+}
+
+export interface ResultRow {
+  sweep: string;
+  job: string;
+  kind: "dense" | "sparse";
+  /** "magnitude" | "random"; "" for dense rows. */
+  strategy: string;
+  /** "global" | "layerwise"; "" for dense rows. */
+  scope: string;
+  /** "oneshot" | "iterative"; "" for dense rows. */
+  method: string;
+  /** Requested density; 1 for dense rows. */
+  density: number;
+  /** Measured fraction of prunable weights kept; 1 for dense rows, null when not recorded. */
+  achievedDensity: number | null;
+  /** Rewind point ("8", or "8+100" for 100 steps into epoch 9); "" for dense rows. */
+  rewind: string;
+  replicate: number;
+  epoch: number;
+  /** The test adversary. */
+  adversary: string;
+  accuracy: number;
+  loss: number;
+  /** "done" when the job finished, "partial" while it has only some epochs. */
+  status: "done" | "partial";
+  dataset: string;
+  model: string;
+  /** The adversary the network was trained against ("clean" for standard training). */
+  trainAdversary: string;
+  /** Content hash of the dense configuration the row's point trains (replicate excluded). */
+  base: string;
+  /** Matching tolerance of the point, in accuracy points. */
+  tolerance: number;
+  /** The point's swept parameters, by the names the spec gave them. */
+  params: Record<string, string | number>;
+}
+
+/** Rows for every point of the plan; dense jobs appear once per sweep, not once per point. */
+export function resultRows(plan: Plan, data: ReadonlyMap<string, JobData>): ResultRow[] {
+  const jobs = new Map(plan.jobs.map((job) => [job.id, job]));
+  const rows: ResultRow[] = [];
+  for (const points of groupBy(plan.points, (p) => `${p.sweep}\u0000${p.dense}`).values()) {
+    const dense = jobs.get(points[0].dense);
+    if (dense?.kind !== "dense") continue;
+    rows.push(...denseRows(points, dense, data.get(dense.id)));
+  }
+  const seen = new Set<string>();
+  for (const point of plan.points) {
+    if (point.sparse === null || seen.has(`${point.sweep}\u0000${point.sparse}`)) continue;
+    seen.add(`${point.sweep}\u0000${point.sparse}`);
+    const sparse = jobs.get(point.sparse);
+    if (sparse?.kind !== "sparse") continue;
+    rows.push(...sparseRows(point, sparse, jobs, data));
+  }
+  return rows;
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    groups.set(k, [...(groups.get(k) ?? []), item]);
+  }
+  return groups;
+}
+
+/** The parameters on which all the points agree: the ones that describe their shared dense run. */
+function commonParams(points: PlanPoint[]): Record<string, string | number> {
+  const common: Record<string, string | number> = { ...points[0].params };
+  for (const point of points.slice(1)) {
+    for (const name of Object.keys(common)) {
+      if (point.params[name] !== common[name]) delete common[name];
+    }
+  }
+  return common;
+}
+
+function jobMetrics(data: JobData | undefined): { metrics: EpochMetric[]; status: ResultRow["status"] } | null {
+  if (data?.result) return { metrics: data.result.metrics, status: "done" };
+  if (data && data.metrics.length > 0) return { metrics: data.metrics, status: "partial" };
+  return null;
+}
+
+type Shared = Omit<ResultRow, "epoch" | "adversary" | "accuracy" | "loss">;
+
+function expand(shared: Shared, metrics: EpochMetric[]): ResultRow[] {
+  return [...metrics]
+    .sort((a, b) => a.epoch - b.epoch || (a.adversary < b.adversary ? -1 : a.adversary > b.adversary ? 1 : 0))
+    .map((m) => ({ ...shared, epoch: m.epoch, adversary: m.adversary, accuracy: m.accuracy, loss: m.loss }));
+}
+
+function trainFields(job: DenseJob | SparseJob) {
+  return {
+    dataset: job.config.dataset.name,
+    model: modelLabel(job.config.model),
+    trainAdversary: adversaryLabel(job.config.adversary),
+  };
+}
+
+function denseRows(points: PlanPoint[], dense: DenseJob, data: JobData | undefined): ResultRow[] {
+  const found = jobMetrics(data);
+  if (!found) return [];
+  const shared: Shared = {
+    sweep: points[0].sweep,
+    job: dense.id,
+    kind: "dense",
+    strategy: "",
+    scope: "",
+    method: "",
+    density: 1,
+    achievedDensity: 1,
+    rewind: "",
+    replicate: dense.replicate,
+    status: found.status,
+    ...trainFields(dense),
+    base: dense.hash,
+    tolerance: points[0].tolerance,
+    params: commonParams(points),
+  };
+  return expand(shared, found.metrics);
+}
+
+function sparseRows(
+  point: PlanPoint,
+  sparse: SparseJob,
+  jobs: ReadonlyMap<string, Job>,
+  data: ReadonlyMap<string, JobData>,
+): ResultRow[] {
+  const found = jobMetrics(data.get(sparse.id));
+  if (!found) return [];
+  const prune = sparse.config.prune;
+  const shared: Shared = {
+    sweep: point.sweep,
+    job: sparse.id,
+    kind: "sparse",
+    strategy: prune.strategy,
+    scope: prune.scope,
+    method: prune.method,
+    density: prune.density,
+    achievedDensity:
+      data.get(sparse.id)?.result?.achievedDensity ?? data.get(sparse.config.mask)?.result?.achievedDensity ?? null,
+    rewind: timeLabel(prune.rewind),
+    replicate: sparse.replicate,
+    status: found.status,
+    ...trainFields(sparse),
+    base: jobs.get(point.dense)?.hash ?? point.dense,
+    tolerance: point.tolerance,
+    params: point.params,
+  };
+  return expand(shared, found.metrics);
+}

@@ -1,0 +1,178 @@
+import { describe, expect, it } from "vitest";
+import { analyzeResults, finalAccuracies, stat } from "../../src/runtime/report/analysis.js";
+import type { ResultRow } from "../../src/runtime/report/rows.js";
+
+const ADV = "pgd(linf,0.1,2)";
+
+function row(over: Partial<ResultRow> & Pick<ResultRow, "job" | "accuracy">): ResultRow {
+  return {
+    sweep: "s",
+    kind: "sparse",
+    strategy: "magnitude",
+    scope: "global",
+    method: "oneshot",
+    density: 0.5,
+    achievedDensity: 0.5,
+    rewind: "1",
+    replicate: 1,
+    epoch: 4,
+    adversary: ADV,
+    loss: 1,
+    status: "done",
+    dataset: "fashion-mnist",
+    model: "lenet(300,100)",
+    trainAdversary: ADV,
+    base: "B",
+    tolerance: 0,
+    params: {},
+    ...over,
+  };
+}
+
+const dense = (rep: number, accuracy: number, over: Partial<ResultRow> = {}): ResultRow =>
+  row({
+    job: `dense-B-r${rep}`,
+    kind: "dense",
+    strategy: "",
+    scope: "",
+    method: "",
+    density: 1,
+    rewind: "",
+    replicate: rep,
+    accuracy,
+    ...over,
+  });
+
+const sparse = (strategy: string, density: number, rep: number, accuracy: number, over: Partial<ResultRow> = {}) =>
+  row({ job: `sparse-${strategy}-${density}-B-r${rep}`, strategy, density, replicate: rep, accuracy, ...over });
+
+describe("stat", () => {
+  it("uses the sample standard deviation across replicates", () => {
+    const s = stat([0.8, 0.9])!;
+    expect(s.mean).toBeCloseTo(0.85);
+    expect(s.std).toBeCloseTo(Math.SQRT1_2 * 0.1);
+    expect(s.n).toBe(2);
+    expect(stat([0.7])).toEqual({ mean: 0.7, std: 0, n: 1 });
+    expect(stat([])).toBeNull();
+  });
+});
+
+describe("finalAccuracies", () => {
+  it("takes each finished job's last epoch against its training adversary", () => {
+    const rows = [
+      dense(1, 0.5, { epoch: 3 }),
+      dense(1, 0.9, { epoch: 4, adversary: "clean" }),
+      dense(1, 0.7, { epoch: 4 }),
+      sparse("magnitude", 0.5, 1, 0.99, { status: "partial" }),
+    ];
+    expect(finalAccuracies(rows).map((f) => [f.row.job, f.accuracy])).toEqual([["dense-B-r1", 0.7]]);
+  });
+});
+
+describe("analyzeResults", () => {
+  it("finds a nontrivial matching subnetwork and its smallest density", () => {
+    const rows = [
+      dense(1, 0.8),
+      dense(2, 0.82),
+      // 0.5: both match; 0.25: only magnitude matches; 0.125: neither.
+      sparse("magnitude", 0.5, 1, 0.83),
+      sparse("magnitude", 0.5, 2, 0.83),
+      sparse("random", 0.5, 1, 0.81),
+      sparse("random", 0.5, 2, 0.82),
+      sparse("magnitude", 0.25, 1, 0.82),
+      sparse("magnitude", 0.25, 2, 0.8),
+      sparse("random", 0.25, 1, 0.7),
+      sparse("random", 0.25, 2, 0.72),
+      sparse("magnitude", 0.125, 1, 0.75),
+      sparse("random", 0.125, 1, 0.6),
+    ];
+    const [group] = analyzeResults(rows);
+    expect(group.dense?.mean).toBeCloseTo(0.81);
+    expect(group.densities.map((d) => d.density)).toEqual([0.5, 0.25, 0.125]);
+    expect(group.densities.map((d) => [d.magnitudeMatches, d.randomMatches])).toEqual([
+      [true, true],
+      [true, false],
+      [false, false],
+    ]);
+    expect(group.matching).toBe(true);
+    expect(group.smallestMatching).toBe(0.25);
+    expect(group.nontrivial).toBe(true);
+    expect(group.nontrivialDensities).toEqual([0.25]);
+    expect(group.densities[1].magnitude?.std).toBeCloseTo(Math.SQRT2 * 0.01);
+  });
+
+  it("says no when no density matches", () => {
+    const rows = [dense(1, 0.8), sparse("magnitude", 0.5, 1, 0.79), sparse("random", 0.5, 1, 0.7)];
+    const [group] = analyzeResults(rows);
+    expect(group.matching).toBe(false);
+    expect(group.smallestMatching).toBeNull();
+    expect(group.nontrivial).toBe(false);
+  });
+
+  it("calls matching trivial when the random baseline also matches everywhere it matches", () => {
+    const rows = [
+      dense(1, 0.8),
+      sparse("magnitude", 0.5, 1, 0.8),
+      sparse("random", 0.5, 1, 0.8),
+      sparse("magnitude", 0.25, 1, 0.7),
+      sparse("random", 0.25, 1, 0.5),
+    ];
+    const [group] = analyzeResults(rows);
+    expect(group.matching).toBe(true);
+    expect(group.smallestMatching).toBe(0.5);
+    expect(group.nontrivial).toBe(false);
+    expect(group.nontrivialDensities).toEqual([]);
+  });
+
+  it("applies the tolerance in accuracy points", () => {
+    const rows = [dense(1, 0.8, { tolerance: 1 }), sparse("magnitude", 0.5, 1, 0.795, { tolerance: 1 })];
+    expect(analyzeResults(rows)[0].matching).toBe(true);
+    const strict = [dense(1, 0.8), sparse("magnitude", 0.5, 1, 0.795)];
+    expect(analyzeResults(strict)[0].matching).toBe(false);
+  });
+
+  it("reports unknown answers where data is missing", () => {
+    // No finished dense run: nothing can be compared.
+    const noDense = analyzeResults([dense(1, 0.8, { status: "partial" }), sparse("magnitude", 0.5, 1, 0.9)]);
+    expect(noDense[0].dense).toBeNull();
+    expect(noDense[0].matching).toBeNull();
+    expect(noDense[0].densities[0].magnitude?.mean).toBe(0.9);
+    // Matching, but no random baseline at that density: nontriviality unknown.
+    const noRandom = analyzeResults([dense(1, 0.8), sparse("magnitude", 0.5, 1, 0.9), sparse("random", 0.25, 1, 0.1)]);
+    expect(noRandom[0].matching).toBe(true);
+    expect(noRandom[0].nontrivial).toBeNull();
+    expect(noRandom[0].densities.find((d) => d.density === 0.5)?.random).toBeNull();
+  });
+
+  it("compares each adversary's smallest matching density with standard training's", () => {
+    const std = { trainAdversary: "clean", adversary: "clean", base: "C" };
+    const rows = [
+      dense(1, 0.8),
+      sparse("magnitude", 0.5, 1, 0.8),
+      sparse("magnitude", 0.25, 1, 0.7),
+      dense(1, 0.9, { ...std, job: "dense-C-r1" }),
+      sparse("magnitude", 0.5, 1, 0.9, { ...std, job: "sparse-C-0.5" }),
+      sparse("magnitude", 0.25, 1, 0.9, { ...std, job: "sparse-C-0.25" }),
+    ];
+    const groups = analyzeResults(rows);
+    const adv = groups.find((g) => g.trainAdversary === ADV)!;
+    const clean = groups.find((g) => g.trainAdversary === "clean")!;
+    expect(adv.smallestMatching).toBe(0.5);
+    expect(clean.smallestMatching).toBe(0.25);
+    expect(adv.standardSmallestMatching).toBe(0.25);
+    expect(clean.standardSmallestMatching).toBe(0.25);
+  });
+
+  it("keeps different rewind points apart", () => {
+    const rows = [
+      dense(1, 0.8),
+      sparse("magnitude", 0.5, 1, 0.85, { rewind: "0" }),
+      sparse("magnitude", 0.5, 1, 0.7, { rewind: "2", job: "other" }),
+    ];
+    const groups = analyzeResults(rows);
+    expect(groups.map((g) => [g.rewind, g.matching])).toEqual([
+      ["0", true],
+      ["2", false],
+    ]);
+  });
+});
