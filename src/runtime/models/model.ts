@@ -21,6 +21,8 @@ export interface BatchStat {
   layer: string;
   mean: tf.Tensor1D;
   variance: tf.Tensor1D;
+  /** Values per channel the moments were taken over (N·H·W); when given, the running variance is unbiased with it. */
+  count?: number;
 }
 
 export interface ForwardResult {
