@@ -1,0 +1,197 @@
+/**
+ * Backend selection at start-up: tfjs-node-gpu (CUDA), then tfjs-node, then wasm,
+ * then cpu. Both tfjs-node packages are optional dependencies whose install
+ * downloads libtensorflow, so they are loaded with a dynamic import and a missing
+ * or broken one only moves the choice down the list.
+ */
+import { tf } from "../tf.js";
+import { UserError } from "../user-error.js";
+import { registerWasmTrainingKernels } from "./wasm-kernels.js";
+
+export type BackendChoice = "gpu" | "node" | "wasm" | "cpu";
+
+export interface BackendStatus {
+  choice: BackendChoice;
+  /** npm package that provides it. */
+  package: string;
+  available: boolean;
+  /** Why it is unavailable, or what it is when available. */
+  detail: string;
+}
+
+export interface BackendInfo {
+  choice: BackendChoice;
+  /** tfjs's name for the active backend ("tensorflow", "wasm", "cpu"). */
+  tfBackend: string;
+  /** Why this one was chosen. */
+  reason: string;
+  /** Every backend in preference order, with why it was or was not usable. */
+  candidates: BackendStatus[];
+  /** wasm only: SIMD and threads as the backend runs them. */
+  wasm: { simd: boolean; threads: number } | null;
+}
+
+/** Loads a module by name; tests substitute one that fails. */
+export type ModuleLoader = (specifier: string) => Promise<unknown>;
+
+export interface InitOptions {
+  importModule?: ModuleLoader;
+}
+
+const ORDER: BackendChoice[] = ["gpu", "node", "wasm", "cpu"];
+
+const PACKAGES: Record<BackendChoice, string> = {
+  gpu: "@tensorflow/tfjs-node-gpu",
+  node: "@tensorflow/tfjs-node",
+  wasm: "@tensorflow/tfjs-backend-wasm",
+  cpu: "@tensorflow/tfjs-backend-cpu",
+};
+
+const ALIASES: Record<string, BackendChoice> = {
+  gpu: "gpu",
+  cuda: "gpu",
+  "tensorflow-gpu": "gpu",
+  node: "node",
+  tensorflow: "node",
+  wasm: "wasm",
+  cpu: "cpu",
+};
+
+export const BACKEND_NAMES = Object.keys(ALIASES);
+
+/** Map a --backend value to a choice, or a UserError naming the accepted values. */
+export function parseBackend(name: string): BackendChoice {
+  const choice = ALIASES[name.trim().toLowerCase()];
+  if (!choice) {
+    throw new UserError(
+      `unknown backend '${name}'`,
+      "use one of: gpu (tfjs-node-gpu, CUDA), node or tensorflow (tfjs-node), wasm, cpu; or leave --backend out to pick the fastest available",
+    );
+  }
+  return choice;
+}
+
+const defaultLoader: ModuleLoader = (specifier) => import(specifier);
+
+function describeLoadError(error: unknown): string {
+  const err = error as { code?: string; message?: string };
+  if (err.code === "ERR_MODULE_NOT_FOUND" || err.code === "MODULE_NOT_FOUND") {
+    return "not installed (optional dependency; its install downloads libtensorflow)";
+  }
+  const first = String(err.message ?? error).split("\n")[0];
+  return `failed to load: ${first}`;
+}
+
+/** The cpu backend greets Node users once on first write; that banner is not a warning. */
+function silenceCpuBanner(): void {
+  const cpu = tf.findBackend("cpu") as (tf.KernelBackend & { firstUse?: boolean }) | null;
+  if (cpu && "firstUse" in cpu) cpu.firstUse = false;
+}
+
+async function ensureWasmRegistered(loader: ModuleLoader): Promise<void> {
+  if (!tf.findBackendFactory("wasm")) await loader(PACKAGES.wasm);
+  registerWasmTrainingKernels();
+}
+
+async function ensureCpuRegistered(loader: ModuleLoader): Promise<void> {
+  if (!tf.findBackendFactory("cpu")) await loader(PACKAGES.cpu);
+}
+
+/** Try to make `choice` the active backend; return why not when it cannot be. */
+async function tryActivate(choice: BackendChoice, loader: ModuleLoader): Promise<string | null> {
+  try {
+    if (choice === "gpu" || choice === "node") {
+      await loader(PACKAGES[choice]);
+      if (!tf.findBackendFactory("tensorflow")) return "loaded but registered no 'tensorflow' backend";
+      if (!(await tf.setBackend("tensorflow"))) return "the 'tensorflow' backend failed to initialise";
+      return null;
+    }
+    if (choice === "wasm") await ensureWasmRegistered(loader);
+    else await ensureCpuRegistered(loader);
+    if (!(await tf.setBackend(choice))) return `the '${choice}' backend failed to initialise`;
+    return null;
+  } catch (error) {
+    return describeLoadError(error);
+  }
+}
+
+function wasmDetails(): { simd: boolean; threads: number } {
+  return { simd: tf.env().getBool("WASM_HAS_SIMD_SUPPORT"), threads: 1 };
+}
+
+/**
+ * Pick and activate a backend. With a preference, only that one is tried and its
+ * failure is a UserError; without, the first that works in ORDER wins.
+ */
+export async function initBackend(preference?: string, options: InitOptions = {}): Promise<BackendInfo> {
+  const loader = options.importModule ?? defaultLoader;
+  const wanted = preference ? parseBackend(preference) : null;
+  await ensureCpuRegistered(loader);
+  silenceCpuBanner();
+  const candidates: BackendStatus[] = [];
+  let chosen: BackendChoice | null = null;
+  for (const choice of ORDER) {
+    const status: BackendStatus = { choice, package: PACKAGES[choice], available: false, detail: "" };
+    candidates.push(status);
+    if (chosen) {
+      status.detail = `not tried (${chosen} was chosen first)`;
+      continue;
+    }
+    if (wanted && choice !== wanted) {
+      status.detail = `not tried (--backend ${wanted})`;
+      continue;
+    }
+    const failure = await tryActivate(choice, loader);
+    status.available = failure === null;
+    status.detail = failure ?? "ok";
+    if (failure === null) chosen = choice;
+  }
+  if (!chosen) {
+    const detail = candidates.find((c) => c.choice === wanted)?.detail ?? "unavailable";
+    throw new UserError(
+      `backend '${wanted}' is unavailable: ${detail}`,
+      wanted === "gpu" || wanted === "node"
+        ? `install ${PACKAGES[wanted]} (needs internet; the GPU build needs CUDA 11.2 and cuDNN 8.1), or use --backend wasm`
+        : "leave --backend out to pick the fastest available backend",
+    );
+  }
+  const reason = wanted
+    ? `requested with --backend ${preference}`
+    : chosen === ORDER[0]
+      ? "fastest backend, available"
+      : `fastest available: ${candidates
+          .filter((c) => !c.available && ORDER.indexOf(c.choice) < ORDER.indexOf(chosen as BackendChoice))
+          .map((c) => `${c.package}: ${c.detail}`)
+          .join("; ")}`;
+  return {
+    choice: chosen,
+    tfBackend: tf.getBackend(),
+    reason,
+    candidates,
+    wasm: chosen === "wasm" ? wasmDetails() : null,
+  };
+}
+
+/** One line per backend, for `lthc doctor` and verbose run logs. */
+export function formatBackendInfo(info: BackendInfo): string {
+  const lines = [`backend: ${info.choice} (tfjs '${info.tfBackend}') — ${info.reason}`];
+  for (const c of info.candidates)
+    lines.push(`  ${c.available ? "✓" : "✗"} ${c.choice.padEnd(5)} ${c.package}: ${c.detail}`);
+  return lines.join("\n");
+}
+
+/**
+ * Try every backend (for `lthc doctor`), leaving the last available one active.
+ * Unlike initBackend, it does not stop at the first that works.
+ */
+export async function probeBackends(options: InitOptions = {}): Promise<BackendStatus[]> {
+  const loader = options.importModule ?? defaultLoader;
+  await ensureCpuRegistered(loader);
+  silenceCpuBanner();
+  const out: BackendStatus[] = [];
+  for (const choice of ORDER) {
+    const failure = await tryActivate(choice, loader);
+    out.push({ choice, package: PACKAGES[choice], available: failure === null, detail: failure ?? "ok" });
+  }
+  return out;
+}
