@@ -1,0 +1,29 @@
+/** What a worker loads: the tfjs backend and the job runner, both named at run time. */
+import { pathToFileURL } from "node:url";
+import type { JobRunner } from "../job-api.js";
+
+interface RunnerModule {
+  runJob?: JobRunner;
+}
+
+/** The runner: `runJob` from the given module (a path or specifier), or the training engine's. */
+export async function loadRunner(specifier: string | undefined): Promise<JobRunner> {
+  const target = specifier
+    ? specifier.startsWith(".") || specifier.startsWith("/")
+      ? pathToFileURL(specifier).href
+      : specifier
+    : "../run-job.js";
+  const module = (await import(target)) as RunnerModule;
+  if (typeof module.runJob !== "function") throw new Error(`${specifier ?? target} does not export runJob`);
+  return module.runJob;
+}
+
+/** Initialise the tfjs backend the user asked for (or the best available) and return its name. */
+export async function loadBackend(preference: string | undefined): Promise<string> {
+  const select = "../backend/select.js";
+  const module = (await import(select)) as { initBackend(preference?: string): Promise<unknown> };
+  const chosen = await module.initBackend(preference);
+  if (typeof chosen === "string") return chosen;
+  if (typeof chosen === "object" && chosen !== null && "name" in chosen) return String(chosen.name);
+  return "unknown";
+}

@@ -1,0 +1,64 @@
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { defaultJobs } from "../../src/runtime/executor/defaults.js";
+import { execute } from "../../src/runtime/executor/executor.js";
+import { startProcessPool } from "../../src/runtime/executor/process-pool.js";
+import type { ExecutorEvent } from "../../src/runtime/executor-events.js";
+import { openStore } from "../../src/runtime/store/store.js";
+import { tinyPlan } from "./fake.js";
+
+const workerEntry = resolve("dist/src/runtime/worker/main.js");
+const runnerModule = resolve("test/executor/fixtures/fake-runner.mjs");
+
+describe("worker processes", () => {
+  it("run the plan in separate processes, two at a time, streaming events", async () => {
+    const store = openStore(await mkdtemp(join(tmpdir(), "lthc-pool-")));
+    // Slow epochs leave the dense run going long after the random mask can start on the second worker.
+    const pool = await startProcessPool({
+      jobs: 2,
+      backend: null,
+      runnerModule,
+      workerEntry,
+      env: { FAKE_EPOCH_MS: "60" },
+    });
+    expect(pool.size).toBe(2);
+    const events: ExecutorEvent[] = [];
+    const result = await execute({ plan: tinyPlan(), store, pool, onEvent: (e) => events.push(e), pollMs: 20 }).done;
+    expect(result.exitCode).toBe(0);
+    const pids = new Set<string>();
+    for (const job of tinyPlan().jobs) {
+      expect(await store.isDone(job.id)).toBe(true);
+      const calls = (await readFile(join(store.paths(job.id).dir, "calls.log"), "utf8")).trim().split("\n");
+      expect(calls).toHaveLength(1);
+      expect(calls[0]).not.toBe(String(process.pid));
+      pids.add(calls[0]);
+    }
+    expect(pids.size).toBe(2);
+    expect(events.some((e) => e.type === "job-progress" && e.event.type === "epoch")).toBe(true);
+    expect(new Set(events.flatMap((e) => (e.type === "job-start" ? [e.worker] : [])))).toEqual(new Set([0, 1]));
+  });
+
+  it("reports a runner that cannot be loaded as one clear error", async () => {
+    await expect(
+      startProcessPool({
+        jobs: 1,
+        backend: null,
+        runnerModule: resolve("test/executor/fixtures/nope.mjs"),
+        workerEntry,
+      }),
+    ).rejects.toThrow(/nope\.mjs/);
+  });
+});
+
+describe("default worker count", () => {
+  it("is one per core for wasm, capped by memory, and one for native backends", () => {
+    const gib = 1024 ** 3;
+    expect(defaultJobs("wasm", 2, 16 * gib)).toBe(2);
+    expect(defaultJobs("wasm", 16, 8 * gib)).toBe(4);
+    expect(defaultJobs("cpu", 4, 1 * gib)).toBe(1);
+    expect(defaultJobs("tensorflow", 16, 64 * gib)).toBe(1);
+    expect(defaultJobs("webgl", 16, 64 * gib)).toBe(1);
+  });
+});
