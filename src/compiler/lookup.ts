@@ -1,0 +1,97 @@
+/**
+ * Names a .lth file defines and where they are used: `let` names (file-wide),
+ * swept parameter names (`k in [1, 8]`, scoped to their sweep) and sweep names.
+ * Pure AST queries for tools (the LSP's definition, references, semantic tokens).
+ */
+import { type FileNode, type Node, type Range, walk } from "./ast.js";
+
+export type DefinitionKind = "let" | "param" | "sweep";
+
+export interface Definition {
+  name: string;
+  kind: DefinitionKind;
+  /** The name as written where it is defined. */
+  nameRange: Range;
+  /** The whole defining construct (`let eps = 0.1`, `k in [1, 8]`, the sweep). */
+  range: Range;
+  /** Where the name is visible: its sweep for a parameter, null for the whole file. */
+  scope: Range | null;
+}
+
+export interface Usage {
+  definition: Definition;
+  /** Ranges of the uses (Ref nodes), excluding the definition itself. */
+  references: Range[];
+}
+
+function within(range: Range, inner: Range): boolean {
+  return range.start.offset <= inner.start.offset && inner.end.offset <= range.end.offset;
+}
+
+export function definitionsOf(file: FileNode): Definition[] {
+  const definitions: Definition[] = [];
+  for (const statement of file.statements) {
+    if (statement.kind === "Let" && statement.name.text) {
+      definitions.push({
+        name: statement.name.text,
+        kind: "let",
+        nameRange: statement.name.range,
+        range: statement.range,
+        scope: null,
+      });
+    }
+    if (statement.kind === "Sweep") {
+      if (statement.name?.text) {
+        definitions.push({
+          name: statement.name.text,
+          kind: "sweep",
+          nameRange: statement.name.range,
+          range: statement.range,
+          scope: null,
+        });
+      }
+      walk(statement, (node) => {
+        if (node.kind === "Swept" && node.name.text) {
+          definitions.push({
+            name: node.name.text,
+            kind: "param",
+            nameRange: node.name.range,
+            range: node.range,
+            scope: statement.range,
+          });
+        }
+      });
+    }
+  }
+  return definitions;
+}
+
+/** The definition a use at `range` refers to: a parameter of the enclosing sweep first, then a `let`. */
+export function resolve(definitions: Definition[], name: string, range: Range): Definition | null {
+  const candidates = definitions.filter((d) => d.name === name && d.kind !== "sweep");
+  const param = candidates.find((d) => d.kind === "param" && d.scope && within(d.scope, range));
+  if (param) return param;
+  const lets = candidates.filter((d) => d.kind === "let");
+  const before = lets.filter((d) => d.range.start.offset <= range.start.offset);
+  return before[before.length - 1] ?? lets[0] ?? null;
+}
+
+/** Every use of every definition. */
+export function usagesOf(file: FileNode, definitions = definitionsOf(file)): Usage[] {
+  const usages = new Map<Definition, Range[]>(definitions.map((d) => [d, []]));
+  walk(file, (node: Node) => {
+    if (node.kind !== "Ref") return;
+    const definition = resolve(definitions, node.name, node.range);
+    if (definition) usages.get(definition)?.push(node.range);
+  });
+  return definitions.map((definition) => ({ definition, references: usages.get(definition) ?? [] }));
+}
+
+/** The definition whose name, or one of whose uses, covers `offset`. */
+export function usageAt(file: FileNode, offset: number): Usage | null {
+  const covers = (r: Range) => r.start.offset <= offset && offset <= r.end.offset;
+  for (const usage of usagesOf(file)) {
+    if (covers(usage.definition.nameRange) || usage.references.some(covers)) return usage;
+  }
+  return null;
+}
