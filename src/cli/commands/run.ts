@@ -1,12 +1,116 @@
+/**
+ * `lthc run FILE`: compile the spec, execute its plan against the run store with
+ * worker processes, and write the report when every job is done.
+ */
+import { resolve } from "node:path";
 import type { Command } from "commander";
+import { parseBackend } from "../../runtime/backend/select.js";
+import { type Execution, execute } from "../../runtime/executor/executor.js";
+import { inProcessPool, type WorkerPool } from "../../runtime/executor/pool.js";
+import { startProcessPool } from "../../runtime/executor/process-pool.js";
+import type { ExecutorEvent } from "../../runtime/executor-events.js";
+import { DEFAULT_STORE } from "../../runtime/store/layout.js";
+import { openStore, type RunStore } from "../../runtime/store/store.js";
 import { UserError } from "../../runtime/user-error.js";
+import { chooseMode, createReporter } from "../ui/reporter.js";
+import { loadPlan } from "./load-plan.js";
+import { afterRun } from "./run-report.js";
 
-// Placeholder until the command lands; replaced by its implementation.
+interface RunOptions {
+  store: string;
+  jobs?: string;
+  backend?: string;
+  plain?: boolean;
+  json?: boolean;
+  dataDir?: string;
+  report: boolean;
+}
+
 export function registerRun(program: Command): void {
   program
     .command("run")
-    .description("(not yet available)")
-    .action(() => {
-      throw new UserError("lthc run is not available yet");
+    .description("Run a spec's plan: train what is not in the run store yet, resume what was interrupted")
+    .argument("<file>", "the .lth spec")
+    .option("--store <dir>", "run store directory", DEFAULT_STORE)
+    .option("-j, --jobs <n>", "jobs at once, each in its own worker process (default: cores for wasm/cpu, 1 for GPU)")
+    .option("--backend <name>", "tfjs backend: gpu, node, wasm or cpu (default: the fastest available)")
+    .option("--plain", "one line per event, even on a terminal")
+    .option("--json", "one JSON object per event")
+    .option("--data-dir <dir>", "where datasets live (see `lthc doctor`)")
+    .option("--no-report", "do not write the report at the end")
+    .addHelpText(
+      "after",
+      "\nExit status: 0 every job done, 1 some job failed (or the spec has errors), 130 interrupted.\n" +
+        "Ctrl-C stops after saving checkpoints; a second Ctrl-C stops at once. Either way `lthc run` again resumes.",
+    )
+    .action(async (file: string, options: RunOptions) => {
+      process.exitCode = await runCommand(file, options);
     });
+}
+
+function parseJobs(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--jobs must be a positive whole number, not '${text}'`);
+  return n;
+}
+
+async function allDone(store: RunStore, ids: string[]): Promise<boolean> {
+  for (const id of ids) if (!(await store.isDone(id))) return false;
+  return true;
+}
+
+/** Nothing left to run: no worker (and no backend start-up) is needed. */
+const idlePool = (): WorkerPool =>
+  inProcessPool(async () => ({ status: "failed", reason: "no job should run" }), 0, "none");
+
+async function runCommand(file: string, options: RunOptions): Promise<number> {
+  const jobs = parseJobs(options.jobs);
+  if (options.backend) parseBackend(options.backend);
+  const { plan, text } = await loadPlan(file);
+  const store = openStore(options.store);
+  const out = options.json ? process.stderr : process.stdout;
+  const pool = (await allDone(
+    store,
+    plan.jobs.map((j) => j.id),
+  ))
+    ? idlePool()
+    : await startProcessPool({
+        jobs,
+        backend: options.backend,
+        env: options.dataDir ? { LTHC_DATA_DIR: resolve(options.dataDir) } : {},
+      });
+  const reporter = createReporter({
+    mode: chooseMode({ plain: options.plain, json: options.json, isTTY: process.stdout.isTTY }),
+  });
+  const execution = execute({ plan, store, pool, onEvent: (event: ExecutorEvent) => reporter.handle(event) });
+  const detach = handleSignals(execution);
+  try {
+    const result = await execution.done;
+    await reporter.close();
+    if (result.exitCode === 0) await afterRun({ file, text, plan, store, out, report: options.report });
+    else if (result.exitCode === 1) {
+      out.write(`${result.failed.length} job(s) failed; see \`lthc status ${file} --store ${options.store}\`\n`);
+    } else out.write(`interrupted; \`lthc run ${file}\` resumes\n`);
+    return result.exitCode;
+  } finally {
+    detach();
+  }
+}
+
+/** First Ctrl-C (or SIGTERM): stop cleanly; a second Ctrl-C: stop at once. */
+function handleSignals(execution: Execution): () => void {
+  let interrupts = 0;
+  const onInterrupt = () => {
+    interrupts++;
+    if (interrupts === 1) execution.stop();
+    else execution.stopNow();
+  };
+  const onTerminate = () => execution.stop();
+  process.on("SIGINT", onInterrupt);
+  process.on("SIGTERM", onTerminate);
+  return () => {
+    process.off("SIGINT", onInterrupt);
+    process.off("SIGTERM", onTerminate);
+  };
 }

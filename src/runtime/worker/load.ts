@@ -1,5 +1,6 @@
 /** What a worker loads: the tfjs backend and the job runner, both named at run time. */
 import { pathToFileURL } from "node:url";
+import { initBackend } from "../backend/select.js";
 import type { JobRunner } from "../job-api.js";
 
 interface RunnerModule {
@@ -18,12 +19,8 @@ export async function loadRunner(specifier: string | undefined): Promise<JobRunn
   return module.runJob;
 }
 
-/** Initialise the tfjs backend the user asked for (or the best available) and return its name. */
+/** Initialise the tfjs backend the user asked for (or the best available) and return its choice ("wasm", "gpu", …). */
 export async function loadBackend(preference: string | undefined): Promise<string> {
-  const select = "../backend/select.js";
-  const module = (await import(select)) as { initBackend(preference?: string): Promise<unknown> };
-  const chosen = await module.initBackend(preference);
-  if (typeof chosen === "string") return chosen;
-  if (typeof chosen === "object" && chosen !== null && "name" in chosen) return String(chosen.name);
-  return "unknown";
+  const info = await initBackend(preference);
+  return info.choice;
 }

@@ -1,0 +1,30 @@
+/** What `lthc run` does once every job is done: say where the results are and write the report. */
+import { join, relative } from "node:path";
+import type { Plan } from "../../compiler/plan-types.js";
+import { writeReportForPlan } from "../../runtime/report/write-report.js";
+import type { RunStore } from "../../runtime/store/store.js";
+
+export interface AfterRun {
+  file: string;
+  text: string;
+  plan: Plan;
+  store: RunStore;
+  out: NodeJS.WritableStream;
+  report: boolean;
+}
+
+/** The report goes next to the jobs, so that one store holds everything a run produced. */
+export function defaultReportDir(store: RunStore): string {
+  return join(store.dir, "report");
+}
+
+export async function afterRun(options: AfterRun): Promise<void> {
+  const { out, file } = options;
+  const storeArg = relative(process.cwd(), options.store.dir) || ".";
+  out.write(`results: ${storeArg} (\`lthc results ${file} --store ${storeArg}\`)\n`);
+  if (!options.report || options.plan.points.length === 0) return;
+  const outDir = defaultReportDir(options.store);
+  const written = await writeReportForPlan({ plan: options.plan, specFile: file, store: options.store.dir, outDir });
+  for (const problem of written.problems) out.write(`warning: ${problem}\n`);
+  out.write(`report: ${relative(process.cwd(), join(outDir, "report.md"))}\n`);
+}
