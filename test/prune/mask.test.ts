@@ -35,13 +35,13 @@ describe("magnitude pruning", () => {
       expect(achievedDensity(mask)).toBe(kept / TOTAL);
       let minKept = Number.POSITIVE_INFINITY;
       let maxPruned = 0;
-      mask.layers.forEach((l, li) =>
+      mask.layers.forEach((l, li) => {
         l.keep.forEach((k, i) => {
           const a = Math.abs(w[li].values[i]);
           if (k === 1) minKept = Math.min(minKept, a);
           else maxPruned = Math.max(maxPruned, a);
-        }),
-      );
+        });
+      });
       expect(minKept).toBeGreaterThanOrEqual(maxPruned);
     }
   });

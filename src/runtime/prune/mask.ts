@@ -152,3 +152,21 @@ export function shuffleWithinLayers(mask: Mask, seed: number): Mask {
     layers: mask.layers.map((l) => ({ name: l.name, shape: [...l.shape], keep: rng.shuffle(l.keep.slice()) })),
   };
 }
+
+/**
+ * Layerwise magnitude pruning: each layer keeps round(density × its size) of its
+ * largest |w| (with `previous`, among its survivors).
+ */
+export function layerwiseMagnitudeMask(
+  weights: readonly LayerWeights[],
+  density: number,
+  previous: Mask | null = null,
+): Mask {
+  const prev = previous === null ? null : aligned(weights, previous);
+  return {
+    layers: weights.map((w, li) => {
+      const sub = prev === null ? null : { layers: [prev[li]] };
+      return magnitudeMask([w], density, sub).layers[0];
+    }),
+  };
+}

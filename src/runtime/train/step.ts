@@ -41,7 +41,7 @@ export function trainStep(ctx: StepContext, x: tf.Tensor4D, y: tf.Tensor1D): num
   const { value, grads } = tf.variableGrads(() => {
     const out = model.forward(x, "batch");
     // The gradient pass runs f in a tidy: keep the moments to update running stats after the step.
-    stats = out.batchStats.map((s) => ({ layer: s.layer, mean: tf.keep(s.mean), variance: tf.keep(s.variance) }));
+    stats = out.batchStats.map((s) => ({ ...s, mean: tf.keep(s.mean), variance: tf.keep(s.variance) }));
     return crossEntropy(out.logits, y);
   }, vars);
   try {

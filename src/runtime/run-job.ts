@@ -1,0 +1,167 @@
+/**
+ * The training engine's JobRunner: dense runs, mask computation and sparse
+ * (rewound) runs, each resumable from its job directory. The executor has
+ * initialised the tfjs backend before calling it.
+ */
+import { join } from "node:path";
+import type { DenseJob, MaskJob, SparseJob } from "../compiler/plan-types.js";
+import { loadDataset } from "./data/load.js";
+import type { Dataset } from "./data/types.js";
+import type { EpochMetric, JobContext, JobOutcome, JobRunner } from "./job-api.js";
+import { buildModel } from "./models/build.js";
+import type { Model } from "./models/model.js";
+import { maskTensors, prunableShapes, prunableWeights } from "./prune/apply.js";
+import {
+  achievedDensity,
+  layerwiseMagnitudeMask,
+  type Mask,
+  magnitudeMask,
+  randomGlobalMask,
+  shuffleWithinLayers,
+} from "./prune/mask.js";
+import { readMask, writeMask } from "./prune/mask-file.js";
+import { deriveSeed } from "./rng.js";
+import { tf } from "./tf.js";
+import { checkpointPathAt, Diverged, resumeCheckpointPath, trainLoop } from "./train/loop.js";
+import { applyMasks } from "./train/step.js";
+import { readTrainState, restoreModel, type TrainState } from "./train/train-state.js";
+import { UserError } from "./user-error.js";
+
+/** The job's seed: its config hash and replicate (open_lth keeps the replicate outside the hash). */
+export function jobSeed(job: { hash: string; replicate: number }): number {
+  return deriveSeed(job.hash, job.replicate);
+}
+
+export const runJob: JobRunner = async (ctx) => {
+  const started = performance.now();
+  const seconds = () => (performance.now() - started) / 1000;
+  try {
+    const job = ctx.job;
+    if (job.kind === "mask") return { ...(await runMaskJob(ctx, job)), seconds: seconds() };
+    const result = job.kind === "dense" ? await runDense(ctx, job) : await runSparse(ctx, job);
+    if (result.status === "interrupted") return result;
+    return { status: "done", metrics: result.metrics, achievedDensity: result.density, seconds: seconds() };
+  } catch (e) {
+    if (e instanceof Diverged || e instanceof UserError) return { status: "failed", reason: e.message };
+    throw e;
+  }
+};
+
+type TrainOutcome = { status: "done"; metrics: EpochMetric[]; density: number | null } | { status: "interrupted" };
+
+async function requiredState(path: string, what: string): Promise<TrainState> {
+  const s = await readTrainState(path);
+  if (s === null) throw new UserError(`${what} not found: ${path}`, "run the job that produces it first");
+  return s;
+}
+
+async function withModel<T>(
+  job: { config: { model: DenseJob["config"]["model"] } },
+  data: Dataset,
+  seed: number,
+  f: (m: Model) => Promise<T>,
+): Promise<T> {
+  const model = buildModel(job.config.model, data, deriveSeed(seed, "init"));
+  try {
+    return await f(model);
+  } finally {
+    model.dispose();
+  }
+}
+
+async function runDense(ctx: JobContext, job: DenseJob): Promise<TrainOutcome> {
+  const seed = jobSeed(job);
+  const data = await loadDataset(job.config.dataset);
+  return withModel(job, data, seed, async (model) => {
+    const resume = await readTrainState(resumeCheckpointPath(ctx.dir));
+    if (resume !== null) restoreModel(model, resume, resumeCheckpointPath(ctx.dir));
+    const r = await trainLoop({
+      ctx,
+      config: job.config,
+      data,
+      model,
+      seed,
+      masks: null,
+      start: resume?.time ?? { epoch: 0, step: 0 },
+      momentum: resume?.momentum ?? null,
+      metrics: resume?.metrics ?? [],
+      keep: job.config.keep,
+    });
+    return r.status === "done" ? { ...r, density: null } : r;
+  });
+}
+
+async function runSparse(ctx: JobContext, job: SparseJob): Promise<TrainOutcome> {
+  const seed = jobSeed(job);
+  const data = await loadDataset(job.config.dataset);
+  const mask = await readMask(maskFile(ctx.dependencyDir(job.config.mask)));
+  return withModel(job, data, seed, async (model) => {
+    const resumePath = resumeCheckpointPath(ctx.dir);
+    let start = await readTrainState(resumePath);
+    let fresh = false;
+    if (start === null) {
+      const ref = job.config.weights;
+      start = await requiredState(checkpointPathAt(ctx.dependencyDir(ref.job), ref.at), "rewind checkpoint");
+      fresh = true;
+    }
+    restoreModel(model, start, resumePath);
+    const masks = maskTensors(model, mask);
+    try {
+      // m ⊙ θ_r; rewinding restarts the optimiser with fresh momentum and no metrics.
+      applyMasks(model, masks);
+      const r = await trainLoop({
+        ctx,
+        config: job.config,
+        data,
+        model,
+        seed,
+        masks,
+        start: start.time,
+        momentum: fresh ? null : start.momentum,
+        metrics: fresh ? [] : start.metrics,
+        keep: [],
+      });
+      return r.status === "done" ? { ...r, density: achievedDensity(mask) } : r;
+    } finally {
+      tf.dispose([...masks.values()]);
+    }
+  });
+}
+
+async function runMaskJob(
+  ctx: JobContext,
+  job: MaskJob,
+): Promise<Omit<Extract<JobOutcome, { status: "done" }>, "seconds">> {
+  const c = job.config;
+  const data = await loadDataset(c.train.dataset);
+  const previous = c.previousMask === null ? null : await readMask(maskFile(ctx.dependencyDir(c.previousMask)));
+  const seed = deriveSeed(job.id, "mask");
+  const mask = await withModel({ config: c.train }, data, seed, async (model): Promise<Mask> => {
+    if (c.strategy === "random" && c.scope === "global")
+      return randomGlobalMask(prunableShapes(model), c.density, seed, previous);
+    const source = await requiredState(
+      checkpointPathAt(ctx.dependencyDir(c.source.job), c.source.at),
+      "source checkpoint",
+    );
+    restoreModel(model, source, c.source.job);
+    const weights = await prunableWeights(model);
+    if (c.strategy === "magnitude" && c.scope === "layerwise")
+      return layerwiseMagnitudeMask(weights, c.density, previous);
+    const magnitude = magnitudeMask(weights, c.density, previous);
+    // Random layerwise (open_lth): the magnitude mask's per-layer counts, positions shuffled.
+    return c.strategy === "random" ? shuffleWithinLayers(magnitude, seed) : magnitude;
+  });
+  await writeMask(maskFile(ctx.dir), mask);
+  const density = achievedDensity(mask);
+  ctx.onEvent({
+    type: "log",
+    jobId: job.id,
+    message: `mask at density ${density.toFixed(4)} (requested ${c.density})`,
+  });
+  return { status: "done", metrics: [], achievedDensity: density };
+}
+
+/** mask.bin inside a mask job's directory (the run-store layout's name). */
+export function maskFile(jobDir: string): string {
+  return join(jobDir, "mask.bin");
+}

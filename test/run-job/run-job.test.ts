@@ -1,0 +1,189 @@
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AdversaryConfig, TrainConfig } from "../../src/compiler/config.js";
+import type { DenseJob, Job, MaskJob, SparseJob } from "../../src/compiler/plan-types.js";
+import type { EpochMetric, JobContext, JobEvent, JobOutcome } from "../../src/runtime/job-api.js";
+import { countKept } from "../../src/runtime/prune/mask.js";
+import { readMask } from "../../src/runtime/prune/mask-file.js";
+import { maskFile, runJob } from "../../src/runtime/run-job.js";
+import { keptCheckpointPath } from "../../src/runtime/store/layout.js";
+import { finalCheckpointPath, resumeCheckpointPath } from "../../src/runtime/train/loop.js";
+import { readTrainState } from "../../src/runtime/train/train-state.js";
+import { useCpu } from "../train/cpu-backend.js";
+
+const pgd: AdversaryConfig = {
+  kind: "pgd",
+  norm: "linf",
+  eps: 0.05,
+  steps: 1,
+  stepSize: 0.05,
+  randomStart: true,
+  labels: "predicted",
+  bn: "eval",
+};
+
+const train: TrainConfig = {
+  dataset: { name: "synthetic", flip: true, crop: 1, trainSubset: 256, testSubset: 64 },
+  model: { kind: "lenet", hidden: [16] },
+  adversary: pgd,
+  schedule: {
+    epochs: 3,
+    batch: 64,
+    optimizer: "sgd",
+    lr: 0.05,
+    momentum: 0.9,
+    nesterov: false,
+    weightDecay: 1e-4,
+    milestones: [2],
+    gamma: 0.1,
+  },
+  testAdversaries: [{ kind: "none" }, pgd],
+};
+
+const base = { replicate: 1, cost: { trainEpochs: 3, imagePasses: 0 } };
+const dense: DenseJob = {
+  ...base,
+  id: "dense-r1",
+  hash: "dense",
+  kind: "dense",
+  dependsOn: [],
+  needs: [],
+  config: { ...train, keep: [{ epoch: 1, step: 0 }] },
+};
+const mask: MaskJob = {
+  ...base,
+  id: "mask-r1",
+  hash: "mask",
+  kind: "mask",
+  dependsOn: [dense.id],
+  needs: [{ job: dense.id, at: "final" }],
+  config: {
+    strategy: "magnitude",
+    scope: "global",
+    density: 0.3,
+    source: { job: dense.id, at: "final" },
+    previousMask: null,
+    train,
+  },
+};
+const sparse: SparseJob = {
+  ...base,
+  id: "sparse-r1",
+  hash: "sparse",
+  kind: "sparse",
+  dependsOn: [dense.id, mask.id],
+  needs: [],
+  config: {
+    ...train,
+    prune: {
+      strategy: "magnitude",
+      scope: "global",
+      method: "oneshot",
+      fraction: 0.2,
+      density: 0.3,
+      rewind: { epoch: 1, step: 0 },
+    },
+    mask: mask.id,
+    weights: { job: dense.id, at: { epoch: 1, step: 0 } },
+    level: 1,
+  },
+};
+
+let store: string;
+const dirOf = (id: string) => join(store, "jobs", id);
+
+function context(job: Job, signal = new AbortController().signal, events: JobEvent[] = []): JobContext {
+  return { job, dir: dirOf(job.id), dependencyDir: dirOf, signal, onEvent: (e) => events.push(e) };
+}
+
+async function finalWeights(id: string): Promise<Float32Array[]> {
+  const s = await readTrainState(finalCheckpointPath(dirOf(id)));
+  if (s === null) throw new Error("no final checkpoint");
+  return [...s.params.values(), ...s.state.values()];
+}
+
+function done(o: JobOutcome): Extract<JobOutcome, { status: "done" }> {
+  if (o.status !== "done") throw new Error(`job ${o.status}: ${"reason" in o ? o.reason : ""}`);
+  return o;
+}
+
+beforeAll(async () => {
+  await useCpu();
+  store = await mkdtemp(join(tmpdir(), "lthc-runjob-"));
+});
+afterAll(async () => {
+  await rm(store, { recursive: true, force: true });
+});
+
+describe("runJob", () => {
+  it("runs dense → mask → sparse, writing metrics, checkpoints and the mask", async () => {
+    const events: JobEvent[] = [];
+    const d = done(await runJob(context(dense, undefined, events)));
+    expect(d.metrics.map((m) => `${m.epoch}:${m.adversary}`)).toEqual([
+      "1:clean",
+      "1:pgd(linf,0.05,1)",
+      "2:clean",
+      "2:pgd(linf,0.05,1)",
+      "3:clean",
+      "3:pgd(linf,0.05,1)",
+    ]);
+    const onDisk = JSON.parse(await readFile(join(dirOf(dense.id), "metrics.json"), "utf8")) as EpochMetric[];
+    expect(onDisk).toEqual(d.metrics);
+    await stat(keptCheckpointPath(dirOf(dense.id), { epoch: 1, step: 0 }));
+    expect(events[0].type).toBe("start");
+    expect(events.filter((e) => e.type === "epoch")).toHaveLength(3);
+    expect(events.some((e) => e.type === "batch")).toBe(true);
+
+    const m = done(await runJob(context(mask)));
+    const saved = await readMask(maskFile(dirOf(mask.id)));
+    const { kept, total } = countKept(saved);
+    expect(kept).toBe(Math.round(0.3 * total));
+    expect(m.achievedDensity).toBe(kept / total);
+
+    const s = done(await runJob(context(sparse)));
+    expect(s.metrics.map((x) => x.epoch)).toEqual([2, 2, 3, 3]);
+    expect(s.achievedDensity).toBe(kept / total);
+    const weights = await readTrainState(finalCheckpointPath(dirOf(sparse.id)));
+    for (const layer of saved.layers) {
+      const w = weights?.params.get(layer.name) as Float32Array;
+      for (let i = 0; i < w.length; i++) if (layer.keep[i] === 0) expect(w[i] === 0).toBe(true);
+    }
+  });
+
+  it("an aborted dense run resumes to bit-identical final weights and metrics", async () => {
+    const reference = await finalWeights(dense.id);
+    const refMetrics = JSON.parse(await readFile(join(dirOf(dense.id), "metrics.json"), "utf8")) as EpochMetric[];
+    const again: DenseJob = { ...dense, id: "dense-again-r1" };
+    // The runner polls `aborted` once per batch: abort before step 2 of the second epoch (4 batches per epoch).
+    let polls = 0;
+    const signal = {
+      get aborted() {
+        polls += 1;
+        return polls > 6;
+      },
+    } as AbortSignal;
+    const first = await runJob(context(again, signal));
+    expect(first.status).toBe("interrupted");
+    const saved = await readTrainState(resumeCheckpointPath(dirOf(again.id)));
+    expect(saved?.time).toEqual({ epoch: 1, step: 2 });
+    expect(saved?.metrics.map((x) => x.epoch)).toEqual([1, 1]);
+    const resumed = done(await runJob(context(again)));
+    expect(resumed.metrics).toEqual(refMetrics);
+    expect(await finalWeights(again.id)).toEqual(reference);
+  });
+
+  it("a different replicate trains different weights", async () => {
+    const other: DenseJob = { ...dense, id: "dense-r2", replicate: 2, config: { ...dense.config, keep: [] } };
+    done(await runJob(context(other)));
+    expect(await finalWeights(other.id)).not.toEqual(await finalWeights(dense.id));
+  });
+
+  it("a missing mask is a failed job with a clear reason", async () => {
+    const lost: SparseJob = { ...sparse, id: "sparse-lost", config: { ...sparse.config, mask: "no-such-mask" } };
+    const o = await runJob(context(lost));
+    expect(o.status).toBe("failed");
+    expect(o.status === "failed" && o.reason).toMatch(/mask file not found/);
+  });
+});
