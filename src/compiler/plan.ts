@@ -4,7 +4,7 @@
  */
 import type { PruneConfig, TrainConfig, TrainTime } from "./config.js";
 import { NO_COST, trainingCost } from "./cost.js";
-import { canonicalNumber, contentHash } from "./hash.js";
+import { canonicalize, canonicalNumber, contentHash } from "./hash.js";
 import type { DenseJob, Job, MaskJob, Plan, PlanPoint, PlanSummary, SparseJob, WeightsRef } from "./plan-types.js";
 import type { Point } from "./points.js";
 
@@ -42,12 +42,14 @@ export function impLevelDensities(fraction: number, density: number): number[] {
   return levels;
 }
 
-/** Test adversaries are a set: their order and repetitions do not change any result. */
-function trainIdentity(train: TrainConfig): unknown {
-  const seen = new Map<string, unknown>();
-  for (const adversary of train.testAdversaries) seen.set(contentHash(adversary), adversary);
-  const testAdversaries = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, adv]) => adv);
-  return { ...train, testAdversaries };
+/**
+ * The content hash of a training configuration, which every job of a point builds on.
+ * Test adversaries are a set: their order and repetitions do not change any result.
+ */
+export function trainHash(train: TrainConfig): string {
+  const adversaries = new Map(train.testAdversaries.map((adversary) => [canonicalize(adversary), adversary]));
+  const testAdversaries = [...adversaries.keys()].sort().map((key) => adversaries.get(key));
+  return contentHash({ ...train, testAdversaries });
 }
 
 interface MaskSpec {
@@ -64,9 +66,39 @@ interface MaskChoice {
   level: number;
 }
 
+/** One dense run and everything built on it: the context every job of a point shares. */
+interface Run {
+  train: TrainConfig;
+  /** trainHash(train), computed once per point. */
+  trainKey: string;
+  replicate: number;
+  /** The dense job's id. */
+  dense: string;
+}
+
 class PlanBuilder {
   private readonly jobs = new Map<string, Job>();
   private readonly keep = new Map<string, Map<string, TrainTime>>();
+  private readonly trainKeys = new WeakMap<TrainConfig, string>();
+  private readonly trainKeysByText = new Map<string, string>();
+
+  /**
+   * Many points share one training configuration: hash it once. Objects are cached by
+   * identity; plain JSON text is an exact, cheaper key than the canonical hash for
+   * equal configs in different objects.
+   */
+  private trainKey(train: TrainConfig): string {
+    let key = this.trainKeys.get(train);
+    if (key !== undefined) return key;
+    const text = JSON.stringify(train);
+    key = this.trainKeysByText.get(text);
+    if (key === undefined) {
+      key = trainHash(train);
+      this.trainKeysByText.set(text, key);
+    }
+    this.trainKeys.set(train, key);
+    return key;
+  }
 
   private hashOf(id: string): string {
     const job = this.jobs.get(id);
@@ -92,8 +124,8 @@ class PlanBuilder {
     times.set(`${at.epoch}:${at.step}`, { epoch: at.epoch, step: at.step });
   }
 
-  dense(train: TrainConfig, replicate: number): string {
-    const hash = contentHash({ kind: "dense", train: trainIdentity(train) });
+  dense(train: TrainConfig, trainKey: string, replicate: number): string {
+    const hash = contentHash({ kind: "dense", train: trainKey });
     const job: DenseJob = {
       id: jobId("dense", hash, replicate),
       hash,
@@ -107,7 +139,8 @@ class PlanBuilder {
     return this.add(job);
   }
 
-  mask(train: TrainConfig, spec: MaskSpec, replicate: number): string {
+  mask(run: Run, spec: MaskSpec): string {
+    const { train, replicate } = run;
     const hash = contentHash({
       kind: "mask",
       strategy: spec.strategy,
@@ -116,7 +149,7 @@ class PlanBuilder {
       source: this.refIdentity(spec.source),
       previousMask: spec.previousMask === null ? null : this.hashOf(spec.previousMask),
       countsFrom: spec.countsFrom === null ? null : this.hashOf(spec.countsFrom),
-      train: trainIdentity(train),
+      train: run.trainKey,
     });
     const maskInputs = [spec.previousMask, spec.countsFrom].filter((id): id is string => id !== null);
     const job: MaskJob = {
@@ -143,11 +176,12 @@ class PlanBuilder {
     return this.add(job);
   }
 
-  sparse(train: TrainConfig, prune: PruneConfig, dense: string, choice: MaskChoice, replicate: number): string {
+  sparse(run: Run, prune: PruneConfig, choice: MaskChoice): string {
+    const { train, replicate, dense } = run;
     const weights: WeightsRef = { job: dense, at: prune.rewind };
     const hash = contentHash({
       kind: "sparse",
-      train: trainIdentity(train),
+      train: run.trainKey,
       prune,
       mask: this.hashOf(choice.mask),
       weights: this.refIdentity(weights),
@@ -171,20 +205,23 @@ class PlanBuilder {
    * Magnitude masks: one-shot reads the dense run's final weights; IMP level L reads the
    * final weights of the sparse run at level L−1 and refines that level's mask.
    */
-  magnitudeMask(train: TrainConfig, prune: PruneConfig, dense: string, replicate: number): MaskChoice {
+  magnitudeMask(run: Run, prune: PruneConfig): MaskChoice {
     const densities = prune.method === "iterative" ? impLevelDensities(prune.fraction, prune.density) : [prune.density];
-    let source: WeightsRef = { job: dense, at: "final" };
+    let source: WeightsRef = { job: run.dense, at: "final" };
     let previous: string | null = null;
     for (const [index, density] of densities.entries()) {
       const level = index + 1;
-      const mask = this.mask(
-        train,
-        { strategy: "magnitude", scope: prune.scope, density, source, previousMask: previous, countsFrom: null },
-        replicate,
-      );
+      const mask = this.mask(run, {
+        strategy: "magnitude",
+        scope: prune.scope,
+        density,
+        source,
+        previousMask: previous,
+        countsFrom: null,
+      });
       if (level === densities.length) return { mask, level };
       const levelPrune: PruneConfig = { ...prune, strategy: "magnitude", density };
-      const sparse = this.sparse(train, levelPrune, dense, { mask, level }, replicate);
+      const sparse = this.sparse(run, levelPrune, { mask, level });
       source = { job: sparse, at: "final" };
       previous = mask;
     }
@@ -196,38 +233,34 @@ class PlanBuilder {
    * rewind checkpoint; layerwise ones keep the per-layer counts of the global magnitude
    * mask of the same density and method (open_lth's layerwise shuffle).
    */
-  randomMask(train: TrainConfig, prune: PruneConfig, dense: string, replicate: number): MaskChoice {
+  randomMask(run: Run, prune: PruneConfig): MaskChoice {
     const level = prune.method === "iterative" ? impLevelDensities(prune.fraction, prune.density).length : 1;
     let countsFrom: string | null = null;
     if (prune.scope === "layerwise") {
       const magnitude: PruneConfig = { ...prune, strategy: "magnitude", scope: "global" };
-      countsFrom = this.magnitudeMask(train, magnitude, dense, replicate).mask;
+      countsFrom = this.magnitudeMask(run, magnitude).mask;
     }
-    const mask = this.mask(
-      train,
-      {
-        strategy: "random",
-        scope: prune.scope,
-        density: prune.density,
-        source: { job: dense, at: prune.rewind },
-        previousMask: null,
-        countsFrom,
-      },
-      replicate,
-    );
+    const mask = this.mask(run, {
+      strategy: "random",
+      scope: prune.scope,
+      density: prune.density,
+      source: { job: run.dense, at: prune.rewind },
+      previousMask: null,
+      countsFrom,
+    });
     return { mask, level };
   }
 
   point(point: Point): PlanPoint {
-    const dense = this.dense(point.train, point.replicate);
-    const base = { sweep: point.sweep, params: point.params, replicate: point.replicate, tolerance: point.tolerance };
+    const { train, replicate } = point;
+    const trainKey = this.trainKey(train);
+    const dense = this.dense(train, trainKey, replicate);
+    const base = { sweep: point.sweep, params: point.params, replicate, tolerance: point.tolerance };
     if (point.prune === null) return { ...base, dense, sparse: null };
+    const run: Run = { train, trainKey, replicate, dense };
     const prune = canonicalPrune(point.prune);
-    const choice =
-      prune.strategy === "magnitude"
-        ? this.magnitudeMask(point.train, prune, dense, point.replicate)
-        : this.randomMask(point.train, prune, dense, point.replicate);
-    const sparse = this.sparse(point.train, prune, dense, choice, point.replicate);
+    const choice = prune.strategy === "magnitude" ? this.magnitudeMask(run, prune) : this.randomMask(run, prune);
+    const sparse = this.sparse(run, prune, choice);
     return { ...base, dense, sparse };
   }
 
@@ -256,8 +289,21 @@ function unique(ids: string[]): string[] {
   return [...new Set(ids)];
 }
 
-/** Kahn's algorithm, taking ready jobs in first-seen order so plans are deterministic. */
+function isTopological(jobs: Job[]): boolean {
+  const seen = new Set<string>();
+  for (const job of jobs) {
+    if (!job.dependsOn.every((dep) => seen.has(dep))) return false;
+    seen.add(job.id);
+  }
+  return true;
+}
+
+/**
+ * Kahn's algorithm, taking ready jobs in first-seen order so plans are deterministic.
+ * The builder creates every job after its dependencies, so usually this only checks.
+ */
 export function topologicalOrder(jobs: Job[]): Job[] {
+  if (isTopological(jobs)) return jobs;
   const byId = new Map(jobs.map((job) => [job.id, job]));
   const pending = new Map(jobs.map((job) => [job.id, job.dependsOn.filter((dep) => byId.has(dep)).length]));
   const dependents = new Map<string, string[]>();
