@@ -159,8 +159,8 @@ describe("analyzeResults", () => {
     const clean = groups.find((g) => g.trainAdversary === "clean")!;
     expect(adv.smallestMatching).toBe(0.5);
     expect(clean.smallestMatching).toBe(0.25);
-    expect(adv.standardSmallestMatching).toBe(0.25);
-    expect(clean.standardSmallestMatching).toBe(0.25);
+    expect(adv.standard).toEqual({ matching: true, smallestMatching: 0.25 });
+    expect(clean.standard).toEqual({ matching: true, smallestMatching: 0.25 });
   });
 
   it("keeps different rewind points apart", () => {

@@ -46,8 +46,8 @@ export interface GroupAnalysis {
   nontrivial: boolean | null;
   /** Matching densities where the random baseline does not match. */
   nontrivialDensities: number[];
-  /** Standard training's smallest matching density for the same model; undefined when there is no such group. */
-  standardSmallestMatching?: number | null;
+  /** Standard training's answers for the same model, method and rewind; absent when the results have none. */
+  standard?: { matching: boolean | null; smallestMatching: number | null };
 }
 
 /** Tolerances are in accuracy points; accuracies are fractions. Guards float noise in the comparison. */
@@ -83,7 +83,7 @@ export function finalAccuracies(rows: readonly ResultRow[]): FinalAccuracy[] {
   for (const jobRows of byJob.values()) {
     const last = Math.max(...jobRows.map((r) => r.epoch));
     const row = jobRows.find((r) => r.epoch === last && r.adversary === r.trainAdversary);
-    if (row) finals.push({ row, accuracy: row.accuracy });
+    if (row && row.accuracy !== null) finals.push({ row, accuracy: row.accuracy });
   }
   return finals;
 }
@@ -192,7 +192,8 @@ function withStandardComparison(groups: GroupAnalysis[]): GroupAnalysis[] {
   return groups.map((group) => {
     const standard = groups.filter((g) => g.trainAdversary === "clean" && same(g, group));
     if (standard.length === 0) return group;
-    const known = standard.find((g) => g.smallestMatching !== null) ?? standard[0];
-    return { ...group, standardSmallestMatching: known.smallestMatching };
+    const known = standard.find((g) => g.smallestMatching !== null) ?? standard.find((g) => g.matching !== null);
+    const chosen = known ?? standard[0];
+    return { ...group, standard: { matching: chosen.matching, smallestMatching: chosen.smallestMatching } };
   });
 }

@@ -33,8 +33,9 @@ export interface ResultRow {
   epoch: number;
   /** The test adversary. */
   adversary: string;
-  accuracy: number;
-  loss: number;
+  /** Null where the store holds null (JSON has no NaN: a diverged value). */
+  accuracy: number | null;
+  loss: number | null;
   /** "done" when the job finished, "partial" while it has only some epochs. */
   status: "done" | "partial";
   dataset: string;
@@ -100,7 +101,13 @@ type Shared = Omit<ResultRow, "epoch" | "adversary" | "accuracy" | "loss">;
 function expand(shared: Shared, metrics: EpochMetric[]): ResultRow[] {
   return [...metrics]
     .sort((a, b) => a.epoch - b.epoch || (a.adversary < b.adversary ? -1 : a.adversary > b.adversary ? 1 : 0))
-    .map((m) => ({ ...shared, epoch: m.epoch, adversary: m.adversary, accuracy: m.accuracy, loss: m.loss }));
+    .map((m) => ({
+      ...shared,
+      epoch: m.epoch,
+      adversary: m.adversary,
+      accuracy: finite(m.accuracy),
+      loss: finite(m.loss),
+    }));
 }
 
 function trainFields(job: DenseJob | SparseJob) {
@@ -162,4 +169,8 @@ function sparseRows(
     params: point.params,
   };
   return expand(shared, found.metrics);
+}
+
+function finite(value: number | null): number | null {
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
 }

@@ -1,0 +1,171 @@
+/** The Markdown report: a table answering the three questions, then one plot and table per group. */
+import type { DensityResult, GroupAnalysis, Stat } from "./analysis.js";
+import { plotTitle } from "./plot.js";
+
+export interface ReportSection {
+  group: GroupAnalysis;
+  /** Plot files relative to the report; null when the group has no finished run to plot. */
+  plot: { png: string; svg: string } | null;
+}
+
+export interface ReportInput {
+  specFile: string;
+  store: string;
+  /** Jobs of the plan that have finished, out of all. */
+  finishedJobs: number;
+  totalJobs: number;
+  sections: ReportSection[];
+  /** Relative path of the results CSV. */
+  resultsCsv: string;
+}
+
+/** "64%", "51.2%", "2.81%": three significant digits. */
+export function densityText(density: number): string {
+  return `${Number((density * 100).toPrecision(3))}%`;
+}
+
+export function statText(s: Stat | null): string {
+  if (!s) return "—";
+  const n = s.n > 1 ? ` (n=${s.n})` : " (n=1)";
+  return `${(s.mean * 100).toFixed(2)} ± ${(s.std * 100).toFixed(2)}${n}`;
+}
+
+function trainingText(group: GroupAnalysis): string {
+  return group.trainAdversary === "clean" ? "standard" : group.trainAdversary;
+}
+
+export function matchingAnswer(group: GroupAnalysis): string {
+  if (group.matching === null) {
+    return group.dense ? "unknown (no finished pruned run)" : "unknown (no finished dense run)";
+  }
+  if (!group.matching) return "no";
+  const at = group.densities.filter((d) => d.magnitudeMatches).map((d) => densityText(d.density));
+  return `yes (at ${at.join(", ")})`;
+}
+
+export function nontrivialAnswer(group: GroupAnalysis): string {
+  if (group.matching !== true) return "—";
+  if (group.nontrivial === null) return "unknown (no random baseline at matching densities)";
+  if (!group.nontrivial) return "no (random pruning matches too)";
+  return `yes (random fails at ${group.nontrivialDensities.map(densityText).join(", ")})`;
+}
+
+export function smallestAnswer(group: GroupAnalysis): string {
+  return group.smallestMatching === null ? "—" : densityText(group.smallestMatching);
+}
+
+export function standardAnswer(group: GroupAnalysis): string {
+  if (group.trainAdversary === "clean") return "(this is standard training)";
+  if (!group.standard) return "no standard-training run in this spec";
+  if (group.standard.matching === null) return "standard: unknown yet";
+  const std = group.standard.smallestMatching;
+  if (std === null) return "standard: none matches";
+  const own = group.smallestMatching;
+  if (own === null) return `standard: ${densityText(std)}`;
+  const relation = own < std ? "sparser than" : own > std ? "denser than" : "same as";
+  return `${relation} standard (${densityText(std)})`;
+}
+
+function cell(text: string): string {
+  return text.replaceAll("|", "\\|");
+}
+
+function tableRow(cells: string[]): string {
+  return `| ${cells.map(cell).join(" | ")} |`;
+}
+
+function summaryTable(sections: ReportSection[]): string[] {
+  const lines = [
+    tableRow([
+      "Model",
+      "Training",
+      "Dataset",
+      "Rewind",
+      "Dense accuracy (%)",
+      "1. Matching subnetwork?",
+      "2. Nontrivial?",
+      "3. Smallest matching density",
+      "vs standard training",
+    ]),
+    tableRow(Array(9).fill("---")),
+  ];
+  for (const { group } of sections) {
+    lines.push(
+      tableRow([
+        group.model,
+        trainingText(group),
+        group.dataset,
+        group.rewind || "—",
+        statText(group.dense),
+        matchingAnswer(group),
+        nontrivialAnswer(group),
+        smallestAnswer(group),
+        standardAnswer(group),
+      ]),
+    );
+  }
+  return lines;
+}
+
+function yesNo(value: boolean | null): string {
+  return value === null ? "—" : value ? "yes" : "no";
+}
+
+function densityTable(densities: DensityResult[]): string[] {
+  const lines = [
+    tableRow(["Density", "Pruning with rewinding (%)", "Random (%)", "Matches dense?", "Random matches?"]),
+    tableRow(Array(5).fill("---")),
+  ];
+  for (const d of densities) {
+    lines.push(
+      tableRow([
+        densityText(d.density),
+        statText(d.magnitude),
+        statText(d.random),
+        yesNo(d.magnitudeMatches),
+        yesNo(d.randomMatches),
+      ]),
+    );
+  }
+  return lines;
+}
+
+export function reportMarkdown(input: ReportInput): string {
+  const lines = [
+    `# lthc report: ${input.specFile}`,
+    "",
+    `Run store \`${input.store}\`: ${input.finishedJobs} of ${input.totalJobs} plan jobs finished. ` +
+      `All result rows: [${input.resultsCsv}](${input.resultsCsv}).`,
+    "",
+    "Accuracy is each run's final-epoch test accuracy against the adversary it was trained with " +
+      "(clean accuracy for standard training), as mean ± sample standard deviation over replicates. " +
+      "A pruned network *matches* when its mean accuracy is at least the dense mean minus the tolerance; " +
+      "matching is *nontrivial* at densities where the random baseline does not match.",
+    "",
+    "## The three questions",
+    "",
+    ...summaryTable(input.sections),
+    "",
+  ];
+  for (const section of input.sections) lines.push(...groupSection(section));
+  return `${lines.join("\n")}`;
+}
+
+function groupSection({ group, plot }: ReportSection): string[] {
+  const notes: string[] = [];
+  if (plot) notes.push(`[SVG](${plot.svg}).`);
+  const params = Object.entries(group.params).map(([k, v]) => `${k} = ${v}`);
+  if (params.length > 0) notes.push(`Parameters: ${params.join(", ")}.`);
+  if (group.tolerance > 0) notes.push(`Tolerance: ${group.tolerance} accuracy points.`);
+  notes.push(`Dense accuracy (%): ${statText(group.dense)}.`);
+  return [
+    `## ${plotTitle(group)}`,
+    "",
+    plot ? `![${plotTitle(group)}](${plot.png})` : "_No finished runs to plot yet._",
+    "",
+    notes.join(" "),
+    "",
+    ...densityTable(group.densities),
+    "",
+  ];
+}

@@ -1,0 +1,78 @@
+/**
+ * `lthc report`: plots (SVG + PNG), results.csv and report.md for a plan's results.
+ * Layout of the output directory:
+ *   report.md, results.csv, plots/<n>-<model>-<adversary>.svg|.png
+ */
+import { mkdir } from "node:fs/promises";
+import { join, relative } from "node:path";
+import type { Plan } from "../../compiler/plan-types.js";
+import { writeFileAtomic } from "../atomic.js";
+import { analyzeResults, type GroupAnalysis } from "./analysis.js";
+import { loadResults } from "./load.js";
+import { type ReportSection, reportMarkdown } from "./markdown.js";
+import { plotSpec, renderPng, renderSvg } from "./plot.js";
+import { toCsv } from "./table.js";
+
+export interface ReportFiles {
+  /** Every file written, absolute or relative as outDir was given. */
+  files: string[];
+  /** Damaged store files met while reading results. */
+  problems: string[];
+}
+
+/** A file name from a group: "1-lenet-300-100-pgd-linf-0.1-2". */
+export function plotName(index: number, group: GroupAnalysis): string {
+  const parts = [group.model, group.trainAdversary, group.rewind ? `rewind-${group.rewind}` : ""];
+  const slug = parts
+    .filter(Boolean)
+    .join("-")
+    .toLowerCase()
+    .replace(/[^a-z0-9.]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return `${index + 1}-${slug}`;
+}
+
+function hasData(group: GroupAnalysis): boolean {
+  return group.dense !== null || group.densities.some((d) => d.magnitude || d.random);
+}
+
+export async function writeReportForPlan(options: {
+  plan: Plan;
+  specFile: string;
+  store: string;
+  outDir: string;
+}): Promise<ReportFiles> {
+  const { plan, outDir } = options;
+  const loaded = await loadResults(plan, options.store);
+  const groups = analyzeResults(loaded.rows);
+  const files: string[] = [];
+  const write = async (name: string, data: string | Uint8Array) => {
+    const path = join(outDir, name);
+    await writeFileAtomic(path, data);
+    files.push(path);
+  };
+  await mkdir(outDir, { recursive: true });
+  await write("results.csv", toCsv(loaded.rows));
+  const sections: ReportSection[] = [];
+  for (const [index, group] of groups.entries()) {
+    if (!hasData(group)) {
+      sections.push({ group, plot: null });
+      continue;
+    }
+    const name = plotName(index, group);
+    const svg = await renderSvg(plotSpec(group));
+    await write(`plots/${name}.svg`, svg);
+    await write(`plots/${name}.png`, renderPng(svg));
+    sections.push({ group, plot: { svg: `plots/${name}.svg`, png: `plots/${name}.png` } });
+  }
+  const markdown = reportMarkdown({
+    specFile: options.specFile,
+    store: relative(process.cwd(), options.store) || ".",
+    finishedJobs: loaded.finishedJobs,
+    totalJobs: loaded.totalJobs,
+    sections,
+    resultsCsv: "results.csv",
+  });
+  await write("report.md", markdown);
+  return { files, problems: loaded.problems };
+}

@@ -1,0 +1,76 @@
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Plan } from "../../src/compiler/plan-types.js";
+import { writeReportForPlan } from "../../src/runtime/report/write-report.js";
+import { PGD_NAME, tinyPlan, writeStore } from "./fixture.js";
+
+let dir: string;
+let plan: Plan;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "lthc-report-"));
+  plan = tinyPlan();
+  await writeStore(join(dir, "store"), plan);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe("writeReportForPlan", () => {
+  it("writes a plot per (model, training adversary) as SVG and PNG, results.csv and report.md", async () => {
+    const outDir = join(dir, "out");
+    const { files, problems } = await writeReportForPlan({
+      plan,
+      specFile: "tiny.lth",
+      store: join(dir, "store"),
+      outDir,
+    });
+    expect(problems).toEqual([]);
+    const names = files.map((f) => f.slice(outDir.length + 1)).sort();
+    expect(names).toEqual([
+      "plots/1-lenet-300-100-clean-rewind-1.png",
+      "plots/1-lenet-300-100-clean-rewind-1.svg",
+      "plots/2-lenet-300-100-pgd-linf-0.1-2-rewind-1.png",
+      "plots/2-lenet-300-100-pgd-linf-0.1-2-rewind-1.svg",
+      "report.md",
+      "results.csv",
+    ]);
+
+    const png = await readFile(join(outDir, "plots/2-lenet-300-100-pgd-linf-0.1-2-rewind-1.png"));
+    expect([...png.subarray(1, 4)].map((c) => String.fromCharCode(c)).join("")).toBe("PNG");
+    expect((await stat(join(outDir, "plots/1-lenet-300-100-clean-rewind-1.png"))).size).toBeGreaterThan(10_000);
+
+    const svg = await readFile(join(outDir, "plots/2-lenet-300-100-pgd-linf-0.1-2-rewind-1.svg"), "utf8");
+    expect(svg).toContain("<svg");
+    expect(svg).toContain("pruning with rewinding (magnitude)");
+    expect(svg).toContain("random pruning (baseline)");
+    expect(svg).toContain(`test accuracy under ${PGD_NAME} (%)`);
+
+    const md = await readFile(join(outDir, "report.md"), "utf8");
+    expect(md).toContain("36 of 36 plan jobs finished");
+    expect(md).toContain(
+      "| lenet(300,100) | standard | fashion-mnist | 1 | 85.00 ± 0.71 (n=2) | yes (at 50%, 25%) | yes (random fails at 25%) | 25% | (this is standard training) |",
+    );
+    expect(md).toContain(
+      `| lenet(300,100) | ${PGD_NAME} | fashion-mnist | 1 | 60.00 ± 0.71 (n=2) | yes (at 50%) | no (random pruning matches too) | 50% | denser than standard (25%) |`,
+    );
+    expect(md).toContain(
+      "![lenet(300,100) · standard training · fashion-mnist · rewind 1](plots/1-lenet-300-100-clean-rewind-1.png)",
+    );
+    expect(md).toContain("| 25% | 86.00 ± 0.71 (n=2) | 70.00 ± 0.71 (n=2) | yes | no |");
+  });
+
+  it("reports unfinished jobs as missing data instead of failing", async () => {
+    const store = join(dir, "partial");
+    const unfinished = new Set(plan.jobs.filter((j) => j.kind === "dense").map((j) => j.id));
+    await writeStore(store, plan, unfinished);
+    const outDir = join(dir, "partial-out");
+    await writeReportForPlan({ plan, specFile: "tiny.lth", store, outDir });
+    const md = await readFile(join(outDir, "report.md"), "utf8");
+    expect(md).toContain("32 of 36 plan jobs finished");
+    expect(md).toContain("| — | unknown (no finished dense run) | — | — | standard: unknown yet |");
+  });
+});
