@@ -1,0 +1,109 @@
+/**
+ * kill -9 an executor with worker processes at several points, run again, and
+ * check that the store ends as after an uninterrupted run and that no job that
+ * had finished was started again. The runner is the fake one (fast, resumable).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { pidAlive } from "../../src/runtime/store/lock.js";
+import { openStore, type RunStore } from "../../src/runtime/store/store.js";
+import { tinyPlan } from "../executor/fake.js";
+
+const plan = tinyPlan();
+
+function drive(storeDir: string, planFile: string, epochMs: number): ChildProcess {
+  return spawn(process.execPath, ["test/crash/fixtures/drive.mjs", storeDir, planFile], {
+    env: { ...process.env, FAKE_EPOCH_MS: String(epochMs) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+}
+
+async function until(condition: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function workerPids(store: RunStore): Promise<number[]> {
+  const pids: number[] = [];
+  for (const job of plan.jobs) {
+    const file = join(store.paths(job.id).dir, "calls.log");
+    if (existsSync(file)) pids.push(...(await readFile(file, "utf8")).trim().split("\n").map(Number));
+  }
+  return pids;
+}
+
+async function runToEnd(storeDir: string, planFile: string): Promise<void> {
+  expect(await exited(drive(storeDir, planFile, 5))).toBe(0);
+}
+
+async function metricsOf(store: RunStore): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const job of plan.jobs) out[job.id] = (await store.readJobRecord(job.id)).result?.metrics;
+  return out;
+}
+
+async function setup() {
+  const dir = await mkdtemp(join(tmpdir(), "lthc-crash-"));
+  const planFile = join(dir, "plan.json");
+  await writeFile(planFile, JSON.stringify(plan));
+  return { dir, planFile };
+}
+
+describe("kill -9 and run again", () => {
+  it("loses nothing and trains nothing twice", async () => {
+    const { dir, planFile } = await setup();
+    const reference = openStore(join(dir, "reference"));
+    await runToEnd(reference.dir, planFile);
+    const expected = await metricsOf(reference);
+
+    const store = openStore(join(dir, "crashed"));
+    const points: [string, (s: RunStore) => boolean][] = [
+      ["after the dense run's first checkpoint", (s) => existsSync(join(s.paths("dense-r1").dir, "ckpt", "last.json"))],
+      ["during a sparse job", (s) => existsSync(s.paths("sparser-r1").metrics)],
+      ["after the first sparse job finished", (s) => existsSync(s.paths("sparser-r1").result)],
+    ];
+    const finishedBefore = new Map<string, number>();
+    const callsWhenFinished = new Map<string, number>();
+    const calls = (id: string) =>
+      readFileSync(join(store.paths(id).dir, "calls.log"), "utf8")
+        .trim()
+        .split("\n").length;
+    for (const [what, reached] of points) {
+      const child = drive(store.dir, planFile, 80);
+      await until(() => reached(store), what);
+      child.kill("SIGKILL");
+      await exited(child);
+      for (const job of plan.jobs) {
+        const result = store.paths(job.id).result;
+        if (existsSync(result) && !finishedBefore.has(job.id)) {
+          finishedBefore.set(job.id, (await stat(result)).mtimeMs);
+          callsWhenFinished.set(job.id, calls(job.id));
+        }
+      }
+      // Orphaned workers notice that their parent is gone and exit.
+      for (const pid of await workerPids(store)) await until(() => !pidAlive(pid), `worker ${pid} to exit`);
+    }
+    expect([...finishedBefore.keys()]).toContain("sparser-r1");
+    await runToEnd(store.dir, planFile);
+    for (const [id, mtime] of finishedBefore) {
+      expect((await stat(store.paths(id).result)).mtimeMs).toBe(mtime);
+      expect(calls(id)).toBe(callsWhenFinished.get(id));
+    }
+    expect(await metricsOf(store)).toEqual(expected);
+    const dense = await store.readJobRecord("dense-r1");
+    expect(dense.status).toMatchObject({ state: "done", attempts: 2 });
+    // Killed runs leave stale locks behind; the next run broke them all.
+    for (const job of plan.jobs) expect((await store.lockState(job.id)).held).toBe(false);
+  });
+});
