@@ -230,25 +230,29 @@ class PlanBuilder {
 
   /**
    * Random masks never read weight values. Global ones are drawn over the shapes of the
-   * rewind checkpoint; layerwise ones keep the per-layer counts of the global magnitude
-   * mask of the same density and method (open_lth's layerwise shuffle).
+   * rewind checkpoint. Layerwise ones keep the per-layer counts of the global magnitude
+   * mask of the same density and method (open_lth's layerwise shuffle): they name that
+   * mask in `countsFrom` and also carry its source and previous mask, so a runner can
+   * either read the counts or recompute them.
    */
   randomMask(run: Run, prune: PruneConfig): MaskChoice {
     const level = prune.method === "iterative" ? impLevelDensities(prune.fraction, prune.density).length : 1;
-    let countsFrom: string | null = null;
-    if (prune.scope === "layerwise") {
-      const magnitude: PruneConfig = { ...prune, strategy: "magnitude", scope: "global" };
-      countsFrom = this.magnitudeMask(run, magnitude).mask;
-    }
-    const mask = this.mask(run, {
+    const spec: MaskSpec = {
       strategy: "random",
       scope: prune.scope,
       density: prune.density,
       source: { job: run.dense, at: prune.rewind },
       previousMask: null,
-      countsFrom,
-    });
-    return { mask, level };
+      countsFrom: null,
+    };
+    if (prune.scope === "layerwise") {
+      const magnitude = this.magnitudeMask(run, { ...prune, strategy: "magnitude", scope: "global" }).mask;
+      const counts = this.jobs.get(magnitude) as MaskJob;
+      spec.source = counts.config.source;
+      spec.previousMask = counts.config.previousMask;
+      spec.countsFrom = magnitude;
+    }
+    return { mask: this.mask(run, spec), level };
   }
 
   point(point: Point): PlanPoint {

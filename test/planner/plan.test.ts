@@ -136,6 +136,8 @@ describe("sharing", () => {
     const magnitude = mask(plan, sparse(plan, plan.points[1].sparse).config.mask);
     expect(random.config.countsFrom).toBe(magnitude.id);
     expect(random.dependsOn).toContain(magnitude.id);
+    expect(random.config.source).toEqual(magnitude.config.source);
+    expect(random.needs).toContainEqual({ job: magnitude.id, at: "final" });
     expect(magnitude.config).not.toHaveProperty("countsFrom");
   });
 
@@ -191,6 +193,18 @@ describe("iterative magnitude pruning", () => {
     // naive: each point trains dense plus its own chain of L sparse runs
     expect(plan.summary.trainEpochs).toBe(160 + 4 * 152);
     expect(plan.summary.naiveTrainEpochs).toBe(3 * 160 + (2 + 4 + 3) * 152);
+  });
+
+  it("a layerwise random baseline for IMP takes the counts of the matching IMP level", () => {
+    const random = { ...imp(0.64), strategy: "random" as const, scope: "layerwise" as const };
+    const plan = buildPlan([point({ prune: random }), point({ prune: imp(0.64) })]);
+    const r = mask(plan, sparse(plan, plan.points[0].sparse).config.mask);
+    const m2 = mask(plan, sparse(plan, plan.points[1].sparse).config.mask);
+    expect(r.config).toMatchObject({ strategy: "random", scope: "layerwise", density: 0.64, countsFrom: m2.id });
+    expect(r.config.source).toEqual(m2.config.source);
+    expect(r.config.previousMask).toBe(m2.config.previousMask);
+    expect(sparse(plan, plan.points[0].sparse).config.level).toBe(2);
+    expect(plan.summary).toMatchObject({ maskJobs: 3, sparseRuns: 3 });
   });
 
   it("shares level 1's mask with one-shot pruning at the same density", () => {
