@@ -102,7 +102,8 @@ describe("wasm conv training kernels", () => {
     const name = `${c.x.join("×")} k${c.k} s${c.stride} ${typeof c.pad === "string" ? c.pad : "explicit"}`;
     it(`match the cpu backend: ${name}`, async () => {
       const ref = await gradsOn("cpu", c);
-      const before = (await tf.setBackend("wasm"), tf.memory().numTensors);
+      await tf.setBackend("wasm");
+      const before = tf.memory().numTensors;
       const got = await gradsOn("wasm", c);
       expect(tf.memory().numTensors).toBe(before);
       expect(got.dx.length).toBe(ref.dx.length);

@@ -1,9 +1,10 @@
 /**
  * BatchNorm with a hand-written backward pass. tf.batchNorm's registered gradient
  * is slow on wasm: every per-channel reduction over N·H·W transposes the whole
- * activation first (wasm reduces only inner-most axes). Here every per-channel
- * sum is a [1,M]×[M,C] matMul (XNNPACK, no transpose) and the elementwise work
- * is folded into as few full-size passes as possible.
+ * activation first (wasm reduces only inner-most axes), and a [1,M]×[M,C] matMul
+ * repacks the activation as weights on every call. Here every per-channel mean is
+ * a global average pool, and the elementwise work is folded into as few
+ * full-size passes as possible.
  */
 import { tf } from "../tf.js";
 
@@ -15,24 +16,21 @@ export interface BatchNormTrainResult {
   variance: tf.Tensor1D;
 }
 
-/** Sum over all rows of a [M, C] matrix as [1, C], without a transpose. */
-function channelSum(x2d: tf.Tensor2D): tf.Tensor2D {
-  return tf.matMul(tf.ones([1, x2d.shape[0]]), x2d);
-}
-
-function toMatrix(x: tf.Tensor4D): tf.Tensor2D {
-  const c = x.shape[3];
-  return tf.reshape(x, [x.size / c, c]);
+/**
+ * Per-channel mean of an NHWC tensor: a global average pool (one XNNPACK pass, no
+ * transpose, no weight packing) and a tiny [1,N]×[N,C] matMul over the batch.
+ */
+function channelMean(x: tf.Tensor4D): tf.Tensor1D {
+  const [n, h, w, c] = x.shape;
+  const pooled = h * w === 1 ? x : tf.avgPool(x, [h, w], [h, w], "valid");
+  return tf.reshape(tf.matMul(tf.fill([1, n], 1 / n), tf.reshape(pooled, [n, c])), [c]);
 }
 
 /** Per-channel mean and biased variance of an NHWC tensor. */
 export function channelMoments(x: tf.Tensor4D): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
   return tf.tidy(() => {
-    const x2d = toMatrix(x);
-    const m = x2d.shape[0];
-    const mean = tf.div(channelSum(x2d), m);
-    const variance = tf.div(channelSum(tf.squaredDifference(x2d, mean)), m);
-    return { mean: tf.reshape(mean, [-1]) as tf.Tensor1D, variance: tf.reshape(variance, [-1]) as tf.Tensor1D };
+    const mean = channelMean(x);
+    return { mean, variance: channelMean(tf.squaredDifference(x, mean) as tf.Tensor4D) };
   });
 }
 
@@ -74,10 +72,9 @@ function trainBackward(
   mean: tf.Tensor1D,
   invStd: tf.Tensor1D,
 ): tf.Tensor[] {
-  const dy2d = toMatrix(dy);
-  const m = dy2d.shape[0];
-  const sumDy = tf.reshape(channelSum(dy2d), [-1]) as tf.Tensor1D;
-  const sumDyX = tf.reshape(channelSum(tf.mul(dy2d, toMatrix(x))), [-1]) as tf.Tensor1D;
+  const m = dy.size / dy.shape[3];
+  const sumDy = tf.mul(channelMean(dy), m) as tf.Tensor1D;
+  const sumDyX = tf.mul(channelMean(tf.mul(dy, x) as tf.Tensor4D), m) as tf.Tensor1D;
   const dGamma = tf.mul(invStd, tf.sub(sumDyX, tf.mul(mean, sumDy))) as tf.Tensor1D;
   const a = tf.mul(gamma, invStd) as tf.Tensor1D;
   const b = tf.neg(tf.div(tf.mul(tf.mul(a, invStd), dGamma), m)) as tf.Tensor1D;
@@ -112,9 +109,9 @@ export function batchNormInfer(
     const value = tf.batchNorm4d(x4, mean, variance, b, g, eps);
     const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
       const [xs, gs, ms, is] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-      const dy2d = toMatrix(dy);
-      const sumDy = tf.reshape(channelSum(dy2d), [-1]);
-      const sumDyX = tf.reshape(channelSum(tf.mul(dy2d, toMatrix(xs))), [-1]);
+      const m = dy.size / dy.shape[3];
+      const sumDy = tf.mul(channelMean(dy), m);
+      const sumDyX = tf.mul(channelMean(tf.mul(dy, xs) as tf.Tensor4D), m);
       const dGamma = tf.mul(is, tf.sub(sumDyX, tf.mul(ms, sumDy)));
       return [tf.mul(dy, tf.mul(gs, is)), dGamma, sumDy];
     };
