@@ -65,7 +65,10 @@ export class Network implements Model {
     const id = nextModelId++;
     const make = (p: ParamSpec, trainable: boolean): ModelParam => {
       // tfjs variable names are global to the engine: make them unique per model instance.
-      const variable = tf.variable(tf.tensor(initialValues(p, seed), p.shape), trainable, `m${id}/${p.name}`);
+      // tidy: tf.variable keeps its own reference, so the initial tensor must be disposed (else it leaks).
+      const variable = tf.tidy(() =>
+        tf.variable(tf.tensor(initialValues(p, seed), p.shape), trainable, `m${id}/${p.name}`),
+      );
       this.byName.set(p.name, variable);
       return { name: p.name, variable, prunable: p.prunable };
     };
