@@ -21,7 +21,12 @@ export class Sgd {
     private readonly opts: SgdOptions,
   ) {
     for (const p of params) {
-      this.buffers.set(p.name, tf.variable(tf.zerosLike(p.variable), false, `${p.name}.momentum.${uid()}`));
+      // tidy disposes the zeros: the variable holds its own reference to the data.
+      const name = `${p.name}.momentum.${uid()}`;
+      this.buffers.set(
+        p.name,
+        tf.tidy(() => tf.variable(tf.zerosLike(p.variable), false, name)),
+      );
     }
   }
 
