@@ -1,12 +1,36 @@
+/** `lthc report FILE`: pruning-accuracy plots (SVG, PNG), results.csv and report.md for a spec's results. */
+import { join, relative } from "node:path";
 import type { Command } from "commander";
-import { UserError } from "../../runtime/user-error.js";
+import { defaultReportDir, writeReport } from "../../runtime/report/write-report.js";
+import { DEFAULT_STORE } from "../../runtime/store/layout.js";
 
-// Placeholder until the command lands; replaced by its implementation.
+interface ReportOptions {
+  store: string;
+  out?: string;
+}
+
+export async function reportCommand(file: string, options: ReportOptions): Promise<void> {
+  const outDir = options.out ?? defaultReportDir(options.store);
+  const written = await writeReport({ specFile: file, store: options.store, outDir });
+  for (const problem of written.problems) process.stderr.write(`warning: ${problem}\n`);
+  const plots = written.files.filter((f) => f.endsWith(".png")).length;
+  const shown = (path: string) => relative(process.cwd(), path) || ".";
+  if (written.finishedJobs < written.totalJobs) {
+    const store = shown(options.store);
+    process.stderr.write(
+      `note: ${written.finishedJobs} of ${written.totalJobs} jobs have finished in ${store}; ` +
+        `the report shows what there is (\`lthc run ${file} --store ${store}\` does the rest)\n`,
+    );
+  }
+  process.stdout.write(`report: ${shown(join(outDir, "report.md"))} (${plots} plot${plots === 1 ? "" : "s"})\n`);
+}
+
 export function registerReport(program: Command): void {
   program
     .command("report")
-    .description("(not yet available)")
-    .action(() => {
-      throw new UserError("lthc report is not available yet");
-    });
+    .description("Write pruning-accuracy plots and a Markdown report answering the matching-subnetwork questions")
+    .argument("<file>", "the .lth spec")
+    .option("--store <dir>", "run store directory", DEFAULT_STORE)
+    .option("--out <dir>", "output directory (default: <store>/report)")
+    .action(async (file: string, options: ReportOptions) => reportCommand(file, options));
 }

@@ -11,6 +11,7 @@ import { analyzeResults, type GroupAnalysis } from "./analysis.js";
 import { loadResults } from "./load.js";
 import { type ReportSection, reportMarkdown } from "./markdown.js";
 import { plotSpec, renderPng, renderSvg } from "./plot.js";
+import { planForSpec } from "./spec-plan.js";
 import { toCsv } from "./table.js";
 
 export interface ReportFiles {
@@ -18,6 +19,9 @@ export interface ReportFiles {
   files: string[];
   /** Damaged store files met while reading results. */
   problems: string[];
+  /** Plan jobs with a result, out of all. */
+  finishedJobs: number;
+  totalJobs: number;
 }
 
 /** A file name from a group: "1-lenet-300-100-pgd-linf-0.1-2". */
@@ -74,5 +78,17 @@ export async function writeReportForPlan(options: {
     resultsCsv: "results.csv",
   });
   await write("report.md", markdown);
-  return { files, problems: loaded.problems };
+  return { files, problems: loaded.problems, finishedJobs: loaded.finishedJobs, totalJobs: loaded.totalJobs };
+}
+
+/** Where `lthc report` writes by default: next to the jobs, so that one store holds everything a run produced. */
+export function defaultReportDir(store: string): string {
+  return join(store, "report");
+}
+
+/** Compiles the spec (see spec-plan.ts), then writes its report; used by `lthc report` and at the end of `lthc run`. */
+export async function writeReport(options: { specFile: string; store: string; outDir?: string }): Promise<ReportFiles> {
+  const plan = await planForSpec(options.specFile);
+  const outDir = options.outDir ?? defaultReportDir(options.store);
+  return writeReportForPlan({ plan, specFile: options.specFile, store: options.store, outDir });
 }
