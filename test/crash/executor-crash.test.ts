@@ -17,7 +17,7 @@ const plan = tinyPlan();
 
 function drive(storeDir: string, planFile: string, epochMs: number): ChildProcess {
   return spawn(process.execPath, ["test/crash/fixtures/drive.mjs", storeDir, planFile], {
-    env: { ...process.env, FAKE_EPOCH_MS: String(epochMs) },
+    env: { ...process.env, DRIVE_RUNNER: "fake", FAKE_EPOCH_MS: String(epochMs) },
     stdio: ["ignore", "pipe", "inherit"],
   });
 }
