@@ -93,7 +93,7 @@ describe("parameter names and roles", () => {
   it("Kaiming-normal init has std √(2/fan_in); BN starts at γ=1, β=0", () => {
     const m = buildModel({ kind: "lenet", hidden: [300, 100] }, mnist, 11);
     try {
-      const w = m.params[0].variable.dataSync();
+      const w = Array.from(m.params[0].variable.dataSync());
       const mean = w.reduce((a, v) => a + v, 0) / w.length;
       const std = Math.sqrt(w.reduce((a, v) => a + (v - mean) ** 2, 0) / w.length);
       expect(Math.abs(mean)).toBeLessThan(0.001);
@@ -148,8 +148,10 @@ describe("forward", () => {
     try {
       const snap = () => m.state.map((s) => Array.from(s.variable.dataSync()));
       const before = snap();
-      tf.tidy(() => m.forward(x, "batch"));
-      tf.tidy(() => m.forward(x, "running"));
+      tf.tidy(() => {
+        m.forward(x, "batch");
+        m.forward(x, "running");
+      });
       expect(snap()).toEqual(before);
     } finally {
       x.dispose();

@@ -3,6 +3,7 @@
  * per image, no tensors. Horizontal flip then zero-pad-and-crop, as
  * torchvision's RandomHorizontalFlip + RandomCrop(size, padding) in open_lth.
  */
+import { type PixelArray, pixelDivisor } from "./types.js";
 
 export interface Placement {
   flip: boolean;
@@ -18,7 +19,7 @@ export const IDENTITY: Placement = { flip: false, dy: 0, dx: 0 };
  * j' = j+dx−pad mirrored when flipped; zero (black) outside the source.
  */
 export function augmentImage(
-  src: Uint8Array,
+  src: PixelArray,
   srcAt: number,
   out: Float32Array,
   outAt: number,
@@ -27,6 +28,7 @@ export function augmentImage(
   p: Placement,
 ): void {
   const [h, w, c] = shape;
+  const div = pixelDivisor(src);
   const shiftY = p.dy - pad;
   const shiftX = p.dx - pad;
   for (let i = 0; i < h; i++) {
@@ -45,12 +47,13 @@ export function augmentImage(
       }
       const sx = p.flip ? w - 1 - cx : cx;
       const s = srcAt + (sy * w + sx) * c;
-      for (let k = 0; k < c; k++) out[o + k] = src[s + k] / 255;
+      for (let k = 0; k < c; k++) out[o + k] = src[s + k] / div;
     }
   }
 }
 
-/** Bytes to floats in [0,1], no augmentation (the fast path for evaluation). */
-export function bytesToPixels(src: Uint8Array, out: Float32Array, outAt: number): void {
-  for (let i = 0; i < src.length; i++) out[outAt + i] = src[i] / 255;
+/** Stored values to floats in [0,1], no augmentation (the fast path for evaluation). */
+export function toPixels(src: PixelArray, out: Float32Array, outAt: number): void {
+  const div = pixelDivisor(src);
+  for (let i = 0; i < src.length; i++) out[outAt + i] = src[i] / div;
 }

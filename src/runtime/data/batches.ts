@@ -7,7 +7,7 @@
 import type { TrainTime } from "../../compiler/config.js";
 import { deriveSeed, Rng } from "../rng.js";
 import { tf } from "../tf.js";
-import { augmentImage, bytesToPixels, IDENTITY, type Placement } from "./augment.js";
+import { augmentImage, IDENTITY, type Placement, toPixels } from "./augment.js";
 import { imageSize, type Split } from "./types.js";
 
 export interface Batch {
@@ -69,7 +69,7 @@ function gather(
     const idx = indices[b];
     labels[b] = split.labels[idx];
     if (place === null || place[b] === IDENTITY) {
-      bytesToPixels(split.images.subarray(idx * size, (idx + 1) * size), images, b * size);
+      toPixels(split.images.subarray(idx * size, (idx + 1) * size), images, b * size);
     } else {
       augmentImage(split.images, idx * size, images, b * size, shape, pad, place[b]);
     }

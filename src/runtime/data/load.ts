@@ -9,7 +9,7 @@ import { loadCifar10 } from "./cifar10.js";
 import { findIdxFile, IDX_FILES, loadIdxSplit } from "./idx.js";
 import { datasetHint, type LocateOptions, locateDataset } from "./locate.js";
 import { generateSynthetic, SYNTHETIC } from "./synthetic.js";
-import type { Dataset, Split } from "./types.js";
+import { type Dataset, pixelDivisor, type Split } from "./types.js";
 
 const cache = new Map<string, Promise<Dataset>>();
 
@@ -100,6 +100,7 @@ export function channelStats(split: Split, channels: number): { mean: number[]; 
   const sum = new Float64Array(channels);
   const sumSq = new Float64Array(channels);
   const { images } = split;
+  const div = pixelDivisor(images);
   for (let i = 0; i < images.length; i += channels) {
     for (let c = 0; c < channels; c++) {
       const v = images[i + c];
@@ -108,8 +109,8 @@ export function channelStats(split: Split, channels: number): { mean: number[]; 
     }
   }
   const n = images.length / channels;
-  const mean = Array.from(sum, (s) => s / n / 255);
-  const std = Array.from(sumSq, (s, c) => Math.sqrt(Math.max(s / n / 65025 - mean[c] * mean[c], 0)));
+  const mean = Array.from(sum, (s) => s / n / div);
+  const std = Array.from(sumSq, (s, c) => Math.sqrt(Math.max(s / n / (div * div) - mean[c] * mean[c], 0)));
   // A constant channel would divide by zero inside the model.
   return { mean, std: std.map((s) => (s > 1e-6 ? s : 1)) };
 }

@@ -24,6 +24,7 @@ export type DatasetSource = "data-dir" | "env" | "system" | "bundled" | "generat
 export interface LocateOptions {
   /** The --data-dir option. */
   dataDir?: string | null;
+  /** Environment variables to consult (default: process.env). */
   env?: Record<string, string | undefined>;
   /** Where distribution packages put datasets; overridable for tests. */
   systemDir?: string;
@@ -74,7 +75,7 @@ export function datasetHint(name: DatasetName): string {
 }
 
 function candidates(name: DatasetName, opts: LocateOptions): Candidate[] {
-  const env = opts.env ?? {};
+  const env = opts.env ?? process.env;
   const system = opts.systemDir ?? DEFAULT_SYSTEM_DIR;
   const list: Candidate[] = [];
   const add = (dir: string | undefined | null, source: DatasetSource, label: string) => {

@@ -1,12 +1,13 @@
 /**
- * A decoded dataset. Images are kept as bytes (NHWC, 0..255) so that CIFAR-10
- * costs 150 MB rather than 600 MB; batches convert them to float pixels in [0,1].
+ * A decoded dataset. Real datasets keep their images as bytes (NHWC, 0..255) so
+ * that CIFAR-10 costs 150 MB rather than 600 MB; the synthetic set is defined in
+ * floats. Batches convert either to float pixels in [0,1].
  */
 import type { DatasetName } from "../../compiler/config.js";
 
 export interface Split {
-  /** count × h × w × c bytes, NHWC; pixel value = byte / 255. */
-  images: Uint8Array;
+  /** count × h × w × c values, NHWC: bytes (pixel = byte / 255) or floats already in [0,1]. */
+  images: PixelArray;
   /** One class index per image, in [0, numClasses). */
   labels: Uint8Array;
   count: number;
@@ -28,6 +29,13 @@ export interface Dataset extends DatasetInfo {
   test: Split;
   /** Where the data came from, for logs and `lthc doctor` (a directory, or "generated"). */
   source: string;
+}
+
+export type PixelArray = Uint8Array | Float32Array;
+
+/** What a stored value is divided by to give a pixel in [0,1]. */
+export function pixelDivisor(images: PixelArray): number {
+  return images instanceof Uint8Array ? 255 : 1;
 }
 
 export function imageSize(shape: readonly [number, number, number]): number {
