@@ -52,7 +52,7 @@ export class PlainLines {
   ): string | null {
     switch (event.type) {
       case "start":
-        return event.resumedFrom ? `resume ${label} from ${event.resumedFrom}` : null;
+        return event.resumedFrom ? `continue ${label} from ${event.resumedFrom}` : null;
       case "epoch":
         this.lastProgress.set(event.jobId, now);
         return `epoch ${event.epoch} ${label}: ${metricsText(event.metrics)}`;

@@ -67,10 +67,7 @@ function Counts({ counts, color }: { counts: Record<JobState, number>; color: bo
 
 function JobRow({ job, color }: { job: RunningJob; color: boolean }) {
   const fraction = jobFraction(job);
-  const position =
-    job.batchesPerEpoch > 0
-      ? `epoch ${Math.min(job.epoch, job.epochs)}/${job.epochs} batch ${job.batch}/${job.batchesPerEpoch}`
-      : "starting";
+  const position = positionText(job);
   const parts = [position];
   if (job.imagesPerSec !== null) parts.push(`${Math.round(job.imagesPerSec)} img/s`);
   parts.push(`ETA ${duration(jobEta(job))}`);
@@ -78,7 +75,7 @@ function JobRow({ job, color }: { job: RunningJob; color: boolean }) {
     <Box flexDirection="column">
       <Text>
         <Text color={color ? "cyan" : undefined}>[w{job.worker}]</Text> {job.summary.label}
-        {job.resumedFrom ? ` (resumed from ${job.resumedFrom})` : ""}
+        {job.resumedFrom ? ` (from ${job.resumedFrom})` : ""}
         {job.metrics.length > 0 ? ` · ${metricsText(job.metrics)}` : ""}
       </Text>
       <Text>
@@ -88,6 +85,14 @@ function JobRow({ job, color }: { job: RunningJob; color: boolean }) {
       </Text>
     </Box>
   );
+}
+
+/** "epoch 2/4 batch 5/10"; after the last epoch, its last batch rather than "epoch 5/4". */
+function positionText(job: RunningJob): string {
+  if (job.batchesPerEpoch <= 0) return "starting";
+  if (job.epoch > job.epochs)
+    return `epoch ${job.epochs}/${job.epochs} batch ${job.batchesPerEpoch}/${job.batchesPerEpoch}`;
+  return `epoch ${job.epoch}/${job.epochs} batch ${job.batch}/${job.batchesPerEpoch}`;
 }
 
 const MARKS: Record<LogEntry["outcome"]["status"], { mark: string; color: string }> = {
