@@ -1,11 +1,12 @@
 /** Test doubles: a tiny plan shaped like the compiler's and a JobRunner that behaves like the real one. */
 
+import type { TrainConfig } from "../../src/compiler/config.js";
 import type { DenseJob, Job, MaskJob, SparseJob, WeightsRef } from "../../src/compiler/plan-types.js";
 import { writeFileAtomic } from "../../src/runtime/atomic.js";
 import type { EpochMetric, JobContext, JobOutcome, JobRunner } from "../../src/runtime/job-api.js";
 import { keptCheckpointPath } from "../../src/runtime/store/layout.js";
 
-const train = {
+const train: TrainConfig = {
   dataset: { name: "synthetic", flip: false, crop: 0, trainSubset: 64, testSubset: 32 },
   model: { kind: "lenet", hidden: [8] },
   adversary: { kind: "none" },
@@ -21,7 +22,7 @@ const train = {
     gamma: 0.1,
   },
   testAdversaries: [{ kind: "none" }],
-} as const;
+};
 
 const rewind = { epoch: 1, step: 0 };
 
