@@ -74,7 +74,7 @@ async function runDense(ctx: JobContext, job: DenseJob): Promise<TrainOutcome> {
   const data = await loadDataset(job.config.dataset);
   return withModel(job, data, seed, async (model) => {
     const resume = await readTrainState(resumeCheckpointPath(ctx.dir));
-    if (resume !== null) restoreModel(model, resume, resumeCheckpointPath(ctx.dir));
+    if (resume !== null) restoreModel(model, resume);
     const r = await trainLoop({
       ctx,
       config: job.config,
@@ -104,7 +104,7 @@ async function runSparse(ctx: JobContext, job: SparseJob): Promise<TrainOutcome>
       start = await requiredState(checkpointPathAt(ctx.dependencyDir(ref.job), ref.at), "rewind checkpoint");
       fresh = true;
     }
-    restoreModel(model, start, resumePath);
+    restoreModel(model, start);
     const masks = maskTensors(model, mask);
     try {
       // m ⊙ θ_r; rewinding restarts the optimiser with fresh momentum and no metrics.
@@ -143,7 +143,7 @@ async function runMaskJob(
       checkpointPathAt(ctx.dependencyDir(c.source.job), c.source.at),
       "source checkpoint",
     );
-    restoreModel(model, source, c.source.job);
+    restoreModel(model, source);
     const weights = await prunableWeights(model);
     if (c.strategy === "magnitude" && c.scope === "layerwise")
       return layerwiseMagnitudeMask(weights, c.density, previous);

@@ -50,7 +50,13 @@ const dense: DenseJob = {
   kind: "dense",
   dependsOn: [],
   needs: [],
-  config: { ...train, keep: [{ epoch: 1, step: 0 }] },
+  config: {
+    ...train,
+    keep: [
+      { epoch: 1, step: 0 },
+      { epoch: 1, step: 2 },
+    ],
+  },
 };
 const mask: MaskJob = {
   ...base,
@@ -178,6 +184,65 @@ describe("runJob", () => {
     const other: DenseJob = { ...dense, id: "dense-r2", replicate: 2, config: { ...dense.config, keep: [] } };
     done(await runJob(context(other)));
     expect(await finalWeights(other.id)).not.toEqual(await finalWeights(dense.id));
+  });
+
+  it("rewinds to a mid-epoch checkpoint and refines masks iteratively; random masks need no weights", async () => {
+    const kept = await readTrainState(keptCheckpointPath(dirOf(dense.id), { epoch: 1, step: 2 }));
+    expect(kept?.time).toEqual({ epoch: 1, step: 2 });
+    const level2: MaskJob = {
+      ...mask,
+      id: "mask2-r1",
+      config: { ...mask.config, density: 0.2, source: { job: sparse.id, at: "final" }, previousMask: mask.id },
+    };
+    const m2 = done(await runJob(context(level2)));
+    const first = await readMask(maskFile(dirOf(mask.id)));
+    const second = await readMask(maskFile(dirOf(level2.id)));
+    expect(countKept(second).kept).toBe(Math.round(0.2 * countKept(second).total));
+    expect(m2.achievedDensity).toBeCloseTo(0.2, 2);
+    second.layers.forEach((l, li) => {
+      for (let i = 0; i < l.keep.length; i++) if (l.keep[i]) expect(first.layers[li].keep[i]).toBe(1);
+    });
+    const rewound: SparseJob = {
+      ...sparse,
+      id: "sparse-mid-r1",
+      hash: "sparse-mid",
+      config: { ...sparse.config, mask: level2.id, weights: { job: dense.id, at: { epoch: 1, step: 2 } } },
+    };
+    const s = done(await runJob(context(rewound)));
+    expect(s.metrics.map((x) => x.epoch)).toEqual([2, 2, 3, 3]);
+
+    const random: MaskJob = {
+      ...mask,
+      id: "random-r1",
+      config: { ...mask.config, strategy: "random", source: { job: "never-trained", at: { epoch: 1, step: 0 } } },
+    };
+    done(await runJob(context(random)));
+    const r = await readMask(maskFile(dirOf(random.id)));
+    expect(countKept(r).kept).toBe(countKept(first).kept);
+    expect(r).not.toEqual(first);
+
+    const layerwise: MaskJob = {
+      ...mask,
+      id: "layerwise-r1",
+      config: { ...mask.config, strategy: "random", scope: "layerwise" },
+    };
+    done(await runJob(context(layerwise)));
+    const lw = await readMask(maskFile(dirOf(layerwise.id)));
+    const perLayer = (x: typeof lw) => x.layers.map((l) => l.keep.reduce((a, k) => a + k, 0));
+    expect(perLayer(lw)).toEqual(perLayer(first));
+    expect(lw).not.toEqual(first);
+  });
+
+  it("a diverging run fails with the epoch and step", async () => {
+    const wild: DenseJob = {
+      ...dense,
+      id: "wild-r1",
+      hash: "wild",
+      config: { ...dense.config, adversary: { kind: "none" }, schedule: { ...dense.config.schedule, lr: 1e30 } },
+    };
+    const o = await runJob(context(wild));
+    expect(o.status).toBe("failed");
+    expect(o.status === "failed" && o.reason).toMatch(/^diverged \(NaN loss\) at epoch 1 step \d+$/);
   });
 
   it("a missing mask is a failed job with a clear reason", async () => {

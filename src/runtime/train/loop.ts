@@ -18,7 +18,7 @@ import { tf } from "../tf.js";
 import { evaluate } from "./evaluate.js";
 import { learningRate, Sgd } from "./sgd.js";
 import { adversarialTrainStep, type MaskTensors } from "./step.js";
-import { captureModel, type TrainState, writeTrainState } from "./train-state.js";
+import { writeTrainState } from "./train-state.js";
 
 /** Batch size used for test-set evaluation (no gradients w.r.t. weights, so larger is fine). */
 export const EVAL_BATCH = 256;
@@ -76,13 +76,8 @@ export async function trainLoop(spec: LoopSpec): Promise<LoopResult> {
   const metrics = [...spec.metrics];
   const jobId = ctx.job.id;
   const save = async (path: string, time: TrainTime, withMomentum: boolean) => {
-    const s: TrainState = {
-      time,
-      ...(await captureModel(model)),
-      momentum: withMomentum ? await optimizer.exportState() : null,
-      metrics,
-    };
-    await writeTrainState(path, s, model);
+    const momentum = withMomentum ? await optimizer.exportState() : null;
+    await writeTrainState(path, { jobId, model, time, momentum, metrics });
     ctx.onEvent({ type: "checkpoint", jobId, path });
   };
   const keepAt = async (t: TrainTime) => {
