@@ -73,4 +73,15 @@ describe("writeReportForPlan", () => {
     expect(md).toContain("32 of 36 plan jobs finished");
     expect(md).toContain("| — | unknown (no finished dense run) | — | — | standard: unknown yet |");
   });
+
+  it("draws no plot for a group without finished pruned runs", async () => {
+    const store = join(dir, "dense-only");
+    await writeStore(store, plan, new Set(plan.jobs.filter((j) => j.kind === "sparse").map((j) => j.id)));
+    const outDir = join(dir, "dense-only-out");
+    const { files } = await writeReportForPlan({ plan, specFile: "tiny.lth", store, outDir });
+    expect(files.filter((f) => f.includes("plots/"))).toEqual([]);
+    const md = await readFile(join(outDir, "report.md"), "utf8");
+    expect(md).toContain("_No finished pruned runs to plot (yet)._");
+    expect(md).toContain("| 85.00 ± 0.71 (n=2) | unknown (no finished pruned run) | — | — |");
+  });
 });

@@ -161,7 +161,7 @@ function groupSection({ group, plot }: ReportSection): string[] {
   return [
     `## ${plotTitle(group)}`,
     "",
-    plot ? `![${plotTitle(group)}](${plot.png})` : "_No finished runs to plot yet._",
+    plot ? `![${plotTitle(group)}](${plot.png})` : "_No finished pruned runs to plot (yet)._",
     "",
     notes.join(" "),
     "",

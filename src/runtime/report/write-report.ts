@@ -36,8 +36,9 @@ export function plotName(index: number, group: GroupAnalysis): string {
   return `${index + 1}-${slug}`;
 }
 
+/** A plot needs at least one finished pruned run: density is its x axis. */
 function hasData(group: GroupAnalysis): boolean {
-  return group.dense !== null || group.densities.some((d) => d.magnitude || d.random);
+  return group.densities.some((d) => d.magnitude || d.random);
 }
 
 export async function writeReportForPlan(options: {
