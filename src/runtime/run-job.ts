@@ -49,6 +49,10 @@ export const runJob: JobRunner = async (ctx) => {
 
 type TrainOutcome = { status: "done"; metrics: EpochMetric[]; density: number | null } | { status: "interrupted" };
 
+function describe(s: TrainState): string {
+  return `${s.path} (epoch ${s.time.epoch} step ${s.time.step})`;
+}
+
 async function requiredState(path: string, what: string): Promise<TrainState> {
   const s = await readTrainState(path);
   if (s === null) throw new UserError(`${what} not found: ${path}`, "run the job that produces it first");
@@ -86,6 +90,7 @@ async function runDense(ctx: JobContext, job: DenseJob): Promise<TrainOutcome> {
       momentum: resume?.momentum ?? null,
       metrics: resume?.metrics ?? [],
       keep: job.config.keep,
+      resumedFrom: resume === null ? null : describe(resume),
     });
     return r.status === "done" ? { ...r, density: null } : r;
   });
@@ -120,6 +125,7 @@ async function runSparse(ctx: JobContext, job: SparseJob): Promise<TrainOutcome>
         momentum: fresh ? null : start.momentum,
         metrics: fresh ? [] : start.metrics,
         keep: [],
+        resumedFrom: fresh ? null : describe(start),
       });
       return r.status === "done" ? { ...r, density: achievedDensity(mask) } : r;
     } finally {

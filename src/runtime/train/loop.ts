@@ -20,8 +20,6 @@ import { learningRate, Sgd } from "./sgd.js";
 import { adversarialTrainStep, type MaskTensors } from "./step.js";
 import { writeTrainState } from "./train-state.js";
 
-/** Batch size used for test-set evaluation (no gradients w.r.t. weights, so larger is fine). */
-export const EVAL_BATCH = 256;
 /** At most this many batch events per second. */
 const EVENTS_PER_SECOND = 4;
 
@@ -54,6 +52,8 @@ export interface LoopSpec {
   metrics: EpochMetric[];
   /** Times at which to keep a checkpoint (dense runs' rewind points). */
   keep: TrainTime[];
+  /** Which checkpoint this attempt continues from, for the start event (null = a fresh start). */
+  resumedFrom: string | null;
 }
 
 export type LoopResult = { status: "done"; metrics: EpochMetric[] } | { status: "interrupted" };
@@ -162,7 +162,8 @@ export function evaluateEpoch(
   epoch: number,
 ): EpochMetric[] {
   const batches = () => {
-    const it = evalBatches(data.test, data.shape, EVAL_BATCH);
+    // The training batch size: PGD evaluation needs about a training step's memory (wasm caps it at 4 GiB).
+    const it = evalBatches(data.test, data.shape, config.schedule.batch);
     return (function* () {
       for (const b of it) yield batchTensors(b);
     })();
