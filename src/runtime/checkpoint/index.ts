@@ -1,2 +1,3 @@
 export * from "./checkpoint.js";
 export * from "./format.js";
+export * from "./train-state.js";
