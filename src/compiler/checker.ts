@@ -1,0 +1,508 @@
+/**
+ * Checks a parsed file and expands its sweeps into points: settings are scoped
+ * (top level, overridden per sweep), values evaluated by type, swept values combined
+ * as a cartesian product × replicates, and each combination checked as a whole
+ * (rewind before the end, model fits the data, IMP densities reachable…).
+ */
+import type * as A from "./ast.js";
+import { children as childrenOf } from "./ast.js";
+import { SETTINGS, SETTINGS_BY_NAME, type SettingEntry } from "./catalog.js";
+import type { AdversaryConfig, ModelConfig, PruneConfig, TrainConfig, TrainTime } from "./config.js";
+import { DATASETS } from "./datasets.js";
+import { DEFAULTS } from "./defaults.js";
+import { CODES, type Diagnostic, suggest } from "./diagnostics.js";
+import { type Alt, type Binding, Evaluator, mergeParams } from "./evaluator.js";
+import type { SettingKey } from "./lexer.js";
+import type { Point } from "./points.js";
+import { type AugmentValue, type DatasetValue, type StrategyValue, type TimeValue, Values } from "./values.js";
+
+/** Upper bound on points per sweep; beyond it a spec is almost certainly a mistake. */
+export const MAX_POINTS = 100_000;
+
+export interface SweepParam {
+  name: string;
+  /** Distinct values in the order points use them. */
+  values: (string | number)[];
+}
+
+/** What a sweep expands to, for hover and outline. */
+export interface SweepInfo {
+  name: string;
+  node: A.SweepDecl;
+  params: SweepParam[];
+  replicates: number;
+  /** Points including replicates (0 when the sweep has errors). */
+  points: number;
+}
+
+export interface CheckResult {
+  diagnostics: Diagnostic[];
+  points: Point[];
+  sweeps: SweepInfo[];
+}
+
+type Scope = Map<SettingKey, A.Setting>;
+
+export function check(file: A.FileNode, text: string): CheckResult {
+  const lets = collectLets(file, text);
+  const ev = new Evaluator(text, lets.map);
+  ev.diagnostics.push(...lets.diagnostics);
+  const values = new Values(ev);
+  const top = collectScope(
+    ev,
+    file.statements.filter((s): s is A.Setting => s.kind === "Setting"),
+  );
+  const sweepDecls = file.statements.filter((s): s is A.SweepDecl => s.kind === "Sweep");
+  const points: Point[] = [];
+  const sweeps: SweepInfo[] = [];
+  const sweepNames = new Map<string, A.SweepDecl>();
+  sweepDecls.forEach((decl, index) => {
+    const name = decl.name?.text || (sweepDecls.length === 1 ? "main" : `sweep${index + 1}`);
+    if (decl.name && sweepNames.has(name)) {
+      ev.report(
+        CODES.duplicateDefinition,
+        decl.name,
+        `a sweep named \`${name}\` is already defined`,
+        "give each sweep its own name",
+      );
+    }
+    sweepNames.set(name, decl);
+    const info = expandSweep(ev, values, decl, name, top, lets.map);
+    sweeps.push(info.info);
+    points.push(...info.points);
+  });
+  if (sweepDecls.length === 0 && !ev.diagnostics.some((d) => d.severity === "error")) {
+    ev.report(
+      CODES.noSweeps,
+      startOf(file),
+      "this file declares no sweep, so it runs nothing",
+      "add e.g. `sweep resnet(20) under pgd(linf, 0.3, 1) prune global at 50%`",
+    );
+  }
+  for (const [name, decl] of lets.map) {
+    if (!ev.usedLets.has(name)) ev.report(CODES.unusedLet, decl.name, `\`${name}\` is never used`);
+  }
+  const diagnostics = ev.diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  const failed = diagnostics.some((d) => d.severity === "error");
+  return {
+    diagnostics,
+    points: failed ? [] : points,
+    sweeps: failed ? sweeps.map((s) => ({ ...s, points: 0 })) : sweeps,
+  };
+}
+
+function startOf(file: A.FileNode): { range: A.Range } {
+  return { range: { start: file.range.start, end: file.range.start } };
+}
+
+function collectLets(file: A.FileNode, text: string): { map: Map<string, A.LetDecl>; diagnostics: Diagnostic[] } {
+  const map = new Map<string, A.LetDecl>();
+  const scratch = new Evaluator(text, map);
+  for (const s of file.statements) {
+    if (s.kind !== "Let" || s.name.text === "") continue;
+    if (map.has(s.name.text)) {
+      scratch.report(
+        CODES.duplicateDefinition,
+        s.name,
+        `\`${s.name.text}\` is already defined`,
+        "each let name is defined once",
+      );
+    } else map.set(s.name.text, s);
+  }
+  return { map, diagnostics: scratch.diagnostics };
+}
+
+/** Settings of one scope by key; reports unknown keys and duplicates. */
+function collectScope(ev: Evaluator, settings: A.Setting[], outer?: Scope): Scope {
+  const scope: Scope = new Map();
+  for (const s of settings) {
+    const key = s.key.text;
+    if (key === "") continue;
+    if (!SETTINGS_BY_NAME.has(key)) {
+      const guess = suggest(
+        key,
+        SETTINGS.map((x) => x.name),
+      );
+      ev.report(
+        CODES.unknownSetting,
+        s.key,
+        `unknown setting \`${key}\``,
+        guess ? `did you mean \`${guess}\`?` : `settings: ${SETTINGS.map((x) => x.name).join(", ")}`,
+        guess ? { range: s.key.range, newText: guess, title: `Change to \`${guess}\`` } : undefined,
+      );
+      continue;
+    }
+    const k = key as SettingKey;
+    const first = scope.get(k);
+    if (first) {
+      ev.report(
+        CODES.duplicateSetting,
+        s.key,
+        `\`${key}\` is set twice${outer ? " in this sweep" : " at the top level"}`,
+        `first set at line ${first.key.range.start.line}; remove one`,
+      );
+      continue;
+    }
+    scope.set(k, s);
+  }
+  return scope;
+}
+
+function explicitNames(exprs: A.Expr[], lets: ReadonlyMap<string, A.LetDecl>): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: A.Node) => {
+    if (n.kind === "Swept") out.add(n.name.text);
+  };
+  for (const e of exprs) A_walk(e, visit);
+  for (const decl of lets.values()) A_walk(decl.value, visit);
+  // Let names name their anonymous sweeps.
+  for (const name of lets.keys()) out.add(name);
+  return out;
+}
+
+function A_walk(node: A.Node, visit: (n: A.Node) => void): void {
+  visit(node);
+  for (const child of childrenOf(node)) A_walk(child, visit);
+}
+
+interface Resolved {
+  data: DatasetValue;
+  augment: AugmentValue | null;
+  model: ModelConfig;
+  under: AdversaryConfig;
+  prune: StrategyValue | null;
+  at: number | null;
+  rewind: TimeValue;
+  reps: number;
+  epochs: number;
+  batch: number;
+  optimizer: "sgd";
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+  "weight-decay": number;
+  milestones: number[] | null;
+  gamma: number;
+  test: AdversaryConfig[];
+  tolerance: number;
+}
+
+const DEFAULT_VALUES: { [K in SettingKey]: Resolved[K] | undefined } = {
+  data: { name: "cifar10", trainSubset: null, testSubset: null },
+  augment: null,
+  model: undefined,
+  under: { kind: "none" },
+  prune: null,
+  at: null,
+  rewind: { amount: DEFAULTS.rewindEpoch, unit: "ep" },
+  reps: DEFAULTS.replicates,
+  epochs: DEFAULTS.epochs,
+  batch: DEFAULTS.batch,
+  optimizer: "sgd",
+  lr: DEFAULTS.lr,
+  momentum: DEFAULTS.momentum,
+  nesterov: DEFAULTS.nesterov,
+  "weight-decay": DEFAULTS.weightDecay,
+  milestones: null,
+  gamma: DEFAULTS.gamma,
+  test: [],
+  tolerance: DEFAULTS.tolerance,
+};
+
+function expandSweep(
+  ev: Evaluator,
+  values: Values,
+  decl: A.SweepDecl,
+  name: string,
+  top: Scope,
+  lets: ReadonlyMap<string, A.LetDecl>,
+): { info: SweepInfo; points: Point[] } {
+  const errorsBefore = ev.diagnostics.filter((d) => d.severity === "error").length;
+  const own = decl.model
+    ? [
+        {
+          kind: "Setting" as const,
+          key: { kind: "Name" as const, text: "model", range: decl.keywordRange },
+          value: decl.model,
+          range: decl.model.range,
+        },
+        ...decl.settings,
+      ]
+    : decl.settings;
+  const scope = collectScope(ev, own, top);
+  const effective: Scope = new Map([...top, ...scope]);
+  ev.beginSweep(
+    explicitNames(
+      [...effective.values()].map((s) => s.value),
+      lets,
+    ),
+  );
+  const info: SweepInfo = { name, node: decl, params: [], replicates: 1, points: 0 };
+
+  const axes: { entry: SettingEntry; alts: Alt<unknown>[] }[] = [];
+  for (const entry of SETTINGS) {
+    const setting = effective.get(entry.name);
+    let alts: Alt<unknown>[];
+    if (setting) {
+      alts = values.byType(entry.type, setting.value, entry.param);
+      if (!entry.sweepable && (alts.length > 1 || alts.some((a) => a.params.length > 0))) {
+        ev.report(
+          CODES.notSweepable,
+          setting.value,
+          `\`${entry.name}\` cannot be swept`,
+          entry.name === "reps" ? "replicates are a count, e.g. reps 2" : undefined,
+        );
+        alts = [];
+      }
+      if (alts.length === 0) return { info, points: [] };
+    } else if (entry.name === "prune" && effective.has("at")) {
+      alts = DEFAULTS.strategies.map((s) => defaultStrategy(s, decl));
+    } else {
+      alts = [{ value: DEFAULT_VALUES[entry.name], node: null, params: [] }];
+    }
+    axes.push({ entry, alts });
+  }
+  if (!effective.has("model")) {
+    ev.report(
+      CODES.missingModel,
+      decl.keywordRange ? { range: decl.keywordRange } : decl,
+      "this sweep has no model",
+      "write one after `sweep`, e.g. sweep wrn(20, 1) …, or set `model` at the top level",
+    );
+    return { info, points: [] };
+  }
+  if (effective.has("prune") && !effective.has("at")) {
+    ev.report(
+      CODES.missingDensity,
+      effective.get("prune")!.key,
+      "pruning needs densities: add `at`",
+      "e.g. at 80%^[2..16] or at [30%, 50%, 70%]",
+    );
+    return { info, points: [] };
+  }
+  const total = axes.reduce((n, a) => n * a.alts.length, 1);
+  if (total > MAX_POINTS) {
+    ev.report(
+      CODES.tooManyPoints,
+      { range: decl.keywordRange },
+      `this sweep has ${total} combinations (more than ${MAX_POINTS})`,
+      "sweep fewer values",
+    );
+    return { info, points: [] };
+  }
+  let combos: { values: Partial<Record<SettingKey, Alt<unknown>>>; params: Binding[] }[] = [{ values: {}, params: [] }];
+  for (const axis of axes) {
+    const next: typeof combos = [];
+    for (const c of combos) {
+      for (const alt of axis.alts) {
+        const params = mergeParams(c.params, alt.params);
+        if (params) next.push({ values: { ...c.values, [axis.entry.name]: alt }, params });
+      }
+    }
+    combos = next;
+  }
+  const errorsNow = ev.diagnostics.filter((d) => d.severity === "error").length;
+  if (combos.length === 0) {
+    if (errorsNow === errorsBefore) {
+      ev.report(
+        CODES.emptySweep,
+        { range: decl.keywordRange },
+        "this sweep has no points: its parameters never agree",
+        "a name used twice is one parameter; its value sets must overlap",
+      );
+    }
+    return { info, points: [] };
+  }
+  if (rewindIgnored(effective)) {
+    ev.report(
+      CODES.ignored,
+      effective.get("rewind")!.key,
+      "`rewind` has no effect in a sweep that does not prune",
+      "add `prune` and `at`, or remove `rewind`",
+    );
+  }
+  const points: Point[] = [];
+  for (const combo of combos) {
+    const point = resolvePoint(ev, decl, name, combo.values, combo.params, effective);
+    if (point) points.push(...point);
+  }
+  info.replicates = (combos[0].values.reps?.value as number) ?? 1;
+  info.params = collectParams(points);
+  info.points = points.length;
+  return { info, points };
+}
+
+function rewindIgnored(effective: Scope): boolean {
+  return effective.has("rewind") && !effective.has("prune") && !effective.has("at");
+}
+
+function defaultStrategy(label: string, decl: A.SweepDecl): Alt<unknown> {
+  const node: A.Ref = { kind: "Ref", name: label, range: decl.keywordRange };
+  const value: StrategyValue =
+    label === "global"
+      ? { strategy: "magnitude", scope: "global", method: "oneshot", fraction: 0, label }
+      : { strategy: "random", scope: "global", method: "oneshot", fraction: 0, label };
+  return { value, node, params: [{ name: "strategy", value: label, node }] };
+}
+
+function collectParams(points: Point[]): SweepParam[] {
+  const byName = new Map<string, (string | number)[]>();
+  for (const p of points) {
+    for (const [k, v] of Object.entries(p.params)) {
+      const list = byName.get(k) ?? [];
+      if (!list.includes(v)) list.push(v);
+      byName.set(k, list);
+    }
+  }
+  return [...byName].map(([name, vals]) => ({ name, values: vals }));
+}
+
+/** Turn one combination into its points (one per replicate), checking it as a whole. */
+function resolvePoint(
+  ev: Evaluator,
+  decl: A.SweepDecl,
+  sweep: string,
+  combo: Partial<Record<SettingKey, Alt<unknown>>>,
+  bindings: Binding[],
+  effective: Scope,
+): Point[] | null {
+  const get = <K extends SettingKey>(k: K) => combo[k]?.value as Resolved[K];
+  const at = (k: SettingKey): { range: A.Range } =>
+    combo[k]?.node ?? effective.get(k)?.value ?? { range: decl.keywordRange };
+  const data = get("data");
+  const info = DATASETS[data.name];
+  const augment = get("augment") ?? info.defaultAugment;
+  const model = get("model");
+  const epochs = get("epochs");
+  const batch = get("batch");
+  let ok = true;
+
+  const fit = modelFits(model, info.height, info.width);
+  if (fit) {
+    ev.report(
+      CODES.modelShape,
+      at("model"),
+      fit,
+      `${info.name} images are ${info.height}×${info.width}×${info.channels}`,
+    );
+    ok = false;
+  }
+  const trainSize = data.trainSubset ?? info.trainSize;
+  const itersPerEpoch = Math.ceil(trainSize / batch);
+  const milestones = get("milestones") ?? [Math.round(epochs * 0.5), Math.round(epochs * 0.75)];
+  for (const m of get("milestones") ?? []) {
+    if (m >= epochs) {
+      ev.report(
+        CODES.milestone,
+        at("milestones"),
+        `learning-rate milestone ${m} is not before the last epoch (${epochs})`,
+        "milestones are epochs in 1 … epochs−1",
+      );
+      ok = false;
+    }
+  }
+  const strategy = get("prune");
+  let prune: PruneConfig | null = null;
+  if (strategy) {
+    const density = get("at")!;
+    const rewind = toTrainTime(get("rewind"), itersPerEpoch);
+    if (rewind.epoch * itersPerEpoch + rewind.step >= epochs * itersPerEpoch) {
+      const given = effective.has("rewind");
+      ev.report(
+        CODES.rewind,
+        given ? at("rewind") : { range: decl.keywordRange },
+        `rewind point ${describeTime(get("rewind"))} is not before the end of training (${epochs} epochs)`,
+        given
+          ? "rewind to an earlier point"
+          : `the default rewind is epoch ${DEFAULTS.rewindEpoch}; set \`rewind\` for short schedules, e.g. rewind 1`,
+      );
+      ok = false;
+    }
+    if (strategy.method === "iterative") {
+      const levels = Math.log(density) / Math.log(1 - strategy.fraction);
+      if (!(Math.abs(levels - Math.round(levels)) < 1e-6 && Math.round(levels) >= 1)) {
+        const keep = 1 - strategy.fraction;
+        const examples = [1, 2, 3, 4].map((l) => `${+(keep ** l * 100).toPrecision(4)}%`).join(", ");
+        ev.report(
+          CODES.impDensity,
+          at("at"),
+          `density ${+(density * 100).toPrecision(6)}% is not reachable by IMP removing ${+(strategy.fraction * 100).toPrecision(4)}% per level`,
+          `IMP reaches (1−fraction)^L: ${examples}, …; write e.g. at ${+(keep * 100).toPrecision(4)}%^[1..8]`,
+        );
+        ok = false;
+      }
+    }
+    prune = {
+      strategy: strategy.strategy,
+      scope: strategy.scope,
+      method: strategy.method,
+      fraction: strategy.method === "iterative" ? strategy.fraction : 0,
+      density,
+      rewind,
+    };
+  }
+  if (!ok) return null;
+  const adversary = get("under");
+  const tests: AdversaryConfig[] = [{ kind: "none" }, adversary, ...get("test")];
+  const seen = new Set<string>();
+  const testAdversaries = tests.filter((t) => {
+    const key = JSON.stringify(t);
+    return !seen.has(key) && seen.add(key);
+  });
+  const train: TrainConfig = {
+    dataset: {
+      name: data.name,
+      flip: augment.flip,
+      crop: augment.crop,
+      trainSubset: data.trainSubset,
+      testSubset: data.testSubset,
+    },
+    model,
+    adversary,
+    schedule: {
+      epochs,
+      batch,
+      optimizer: "sgd",
+      lr: get("lr"),
+      momentum: get("momentum"),
+      nesterov: get("nesterov"),
+      weightDecay: get("weight-decay"),
+      milestones,
+      gamma: get("gamma"),
+    },
+    testAdversaries,
+  };
+  const params: Record<string, string | number> = {};
+  for (const b of bindings) params[b.name] = b.value;
+  const reps = get("reps");
+  const out: Point[] = [];
+  for (let replicate = 1; replicate <= reps; replicate++) {
+    out.push({ sweep, params, train, prune, replicate, tolerance: get("tolerance") });
+  }
+  return out;
+}
+
+function toTrainTime(t: TimeValue, itersPerEpoch: number): TrainTime {
+  if (t.unit === "ep") return { epoch: t.amount, step: 0 };
+  return { epoch: Math.floor(t.amount / itersPerEpoch), step: t.amount % itersPerEpoch };
+}
+
+function describeTime(t: TimeValue): string {
+  return t.unit === "ep" ? `epoch ${t.amount}` : `${t.amount} iterations`;
+}
+
+/** Why `model` cannot take h×w inputs, or null when it can. */
+export function modelFits(model: ModelConfig, h: number, w: number): string | null {
+  if (model.kind === "resnet" && (h < 8 || w < 8)) {
+    return `a ResNet needs inputs of at least 8×8, these are ${h}×${w}`;
+  }
+  if (model.kind === "convnet") {
+    const stages = model.channels.length;
+    const side = Math.floor(Math.min(h, w) / 2 ** stages);
+    if (side < 1) {
+      const max = Math.floor(Math.log2(Math.min(h, w)));
+      return `convnet with ${stages} pooling stages shrinks ${h}×${w} inputs to nothing (at most ${max} stages fit)`;
+    }
+  }
+  return null;
+}

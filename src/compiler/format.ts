@@ -1,0 +1,3 @@
+export function formatSpec(_text: string): string | null {
+  return null;
+}

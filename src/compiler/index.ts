@@ -1,0 +1,192 @@
+/**
+ * The compiler's public API: text → tokens, AST, diagnostics and points. Pure (no
+ * I/O) and total: analyze() and formatSpec() never throw, whatever the input.
+ */
+import type { IToken } from "chevrotain";
+import type * as A from "./ast.js";
+import { type CheckResult, check, type SweepInfo } from "./checker.js";
+import { CODES, type Diagnostic } from "./diagnostics.js";
+import { Evaluator } from "./evaluator.js";
+import * as T from "./lexer.js";
+import { parse } from "./parser.js";
+import type { Point } from "./points.js";
+import { LineIndex } from "./positions.js";
+
+export type {
+  Arg,
+  Expr,
+  FileNode,
+  LetDecl,
+  Name,
+  Node,
+  NumberLit,
+  Position,
+  Range,
+  Setting,
+  Statement,
+  SweepDecl,
+} from "./ast.js";
+export { children, nodeAt, walk } from "./ast.js";
+export {
+  ADVERSARIES,
+  AUGMENTATIONS,
+  type CatalogEntry,
+  catalog,
+  DATASET_ENTRIES,
+  type EntryKind,
+  lookup,
+  MODELS,
+  NORMS,
+  type ParamDoc,
+  SETTINGS,
+  SETTINGS_BY_NAME,
+  type SettingEntry,
+  STRATEGIES,
+  type ValueType,
+} from "./catalog.js";
+export { MAX_POINTS, modelFits, type SweepInfo, type SweepParam } from "./checker.js";
+export { DATASET_NAMES, DATASETS, type DatasetInfo, SYNTHETIC } from "./datasets.js";
+export { DEFAULTS } from "./defaults.js";
+export {
+  CODES,
+  type Diagnostic,
+  type Fix,
+  renderDiagnostic,
+  renderDiagnostics,
+  type Severity,
+  suggest,
+} from "./diagnostics.js";
+export { formatSpec } from "./format.js";
+export { KEYWORDS, SETTING_KEYWORDS, type SettingKey } from "./lexer.js";
+export type { Point } from "./points.js";
+export { LineIndex } from "./positions.js";
+
+export type TokenKind = "keyword" | "setting" | "name" | "number" | "operator" | "punctuation" | "comment";
+
+export interface Token {
+  kind: TokenKind;
+  text: string;
+  range: A.Range;
+}
+
+export interface Analysis {
+  file: string;
+  text: string;
+  /** Every token (comments included) in source order. */
+  tokens: Token[];
+  ast: A.FileNode;
+  diagnostics: Diagnostic[];
+  /** Fully resolved points; empty when any diagnostic is an error. */
+  points: Point[];
+  /** Per sweep: its name, parameters and their values, point count. */
+  sweeps: SweepInfo[];
+  lines: LineIndex;
+}
+
+/** Lex, parse, check and expand `text`. Never throws. */
+export function analyze(text: string, file = "<input>"): Analysis {
+  const safeText = typeof text === "string" ? text : "";
+  try {
+    return analyzeUnsafe(safeText, file);
+  } catch (error) {
+    // A bug, not the user's fault: still answer with a diagnostic rather than throw.
+    const lines = new LineIndex(safeText);
+    return {
+      file,
+      text: safeText,
+      tokens: [],
+      ast: { kind: "File", statements: [], range: lines.range(0, safeText.length) },
+      diagnostics: [
+        {
+          code: "E000",
+          severity: "error",
+          message: `internal compiler error: ${error instanceof Error ? error.message : String(error)}`,
+          range: lines.range(0, 0),
+          hint: "please report this with the spec that caused it",
+        },
+      ],
+      points: [],
+      sweeps: [],
+      lines,
+    };
+  }
+}
+
+function analyzeUnsafe(text: string, file: string): Analysis {
+  const parsed = parse(text);
+  const syntax: Diagnostic[] = parsed.problems.map((p) => ({
+    code: p.message.startsWith("unexpected character") ? CODES.lexical : CODES.syntax,
+    severity: "error",
+    message: p.message,
+    range: parsed.lines.range(p.start, p.end),
+    ...(p.hint ? { hint: p.hint } : {}),
+  }));
+  const checked: CheckResult = check(parsed.file, text);
+  const diagnostics = [...syntax, ...checked.diagnostics].sort((a, b) => a.range.start.offset - b.range.start.offset);
+  const failed = diagnostics.some((d) => d.severity === "error");
+  return {
+    file,
+    text,
+    tokens: toTokens([...parsed.tokens, ...parsed.comments], parsed.lines),
+    ast: parsed.file,
+    diagnostics,
+    points: failed ? [] : checked.points,
+    sweeps: checked.sweeps,
+    lines: parsed.lines,
+  };
+}
+
+function tokenKind(tok: IToken): TokenKind {
+  const t = tok.tokenType;
+  if (t === T.Comment) return "comment";
+  if (t === T.NumberLit) return "number";
+  if (t === T.Identifier) return "name";
+  if (t.CATEGORIES?.includes(T.SettingKeyword)) return "setting";
+  if (t === T.Sweep || t === T.Let || t === T.In || t === T.By) return "keyword";
+  if ([T.Pipe, T.Plus, T.Star, T.Slash, T.Caret, T.DotDot, T.Equals].includes(t)) return "operator";
+  return "punctuation";
+}
+
+function toTokens(tokens: IToken[], lines: LineIndex): Token[] {
+  return tokens
+    .map((t) => ({
+      kind: tokenKind(t),
+      text: t.image,
+      range: lines.range(t.startOffset, (t.endOffset ?? t.startOffset) + 1),
+    }))
+    .sort((a, b) => a.range.start.offset - b.range.start.offset);
+}
+
+export interface Expansion {
+  /** The swept parameter's name, when the node is `name in …`. */
+  param: string | null;
+  /** The concrete values, percentages and geometric sets as fractions, other values as written. */
+  values: (string | number)[];
+}
+
+/**
+ * The concrete values of a swept value expression (`k in [1,8]`, `global|random`,
+ * `80%^[2..16]`, `[2..16 by 2]`), for hover and inlay hints; null for a plain value.
+ */
+export function expandValue(analysis: Pick<Analysis, "text" | "ast">, node: A.Expr): Expansion | null {
+  try {
+    const lets = new Map<string, A.LetDecl>();
+    for (const s of analysis.ast.statements) if (s.kind === "Let" && !lets.has(s.name.text)) lets.set(s.name.text, s);
+    const ev = new Evaluator(analysis.text, lets);
+    const target = node.kind === "Swept" ? node.values : node;
+    const setLike = ["List", "Alternatives", "Range", "Geometric", "Ref"].includes(target.kind);
+    if (!setLike && node.kind !== "Swept") return null;
+    const members = ev.members(target, node.kind === "Swept");
+    if (target.kind === "Ref" && members.length === 1 && members[0] === target) return null;
+    const values = members.map((m) =>
+      m.kind === "Number" && m.text === String(m.value) && m.unit === ""
+        ? m.value
+        : m.kind === "Number" && m.unit === "%"
+          ? +(m.value / 100).toPrecision(12)
+          : analysis.text.slice(m.range.start.offset, m.range.end.offset),
+    );
+    return { param: node.kind === "Swept" ? node.name.text : null, values };
+  } catch {
+    return null;
+  }
+}

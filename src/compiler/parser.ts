@@ -1,0 +1,534 @@
+/**
+ * Chevrotain parser building the AST directly (embedded actions), with error recovery
+ * on so that one pass reports every syntax error. Built once and reused: construction
+ * (grammar analysis) is the expensive part.
+ */
+import {
+  EmbeddedActionsParser,
+  type IRecognitionException,
+  type IToken,
+  type TokenType,
+  tokenMatcher,
+} from "chevrotain";
+import type * as A from "./ast.js";
+import * as T from "./lexer.js";
+import { LineIndex } from "./positions.js";
+
+/** A syntax error before it becomes a Diagnostic. */
+export interface SyntaxProblem {
+  message: string;
+  start: number;
+  end: number;
+  hint?: string;
+}
+
+const STATEMENT_JUNK: TokenType[] = [
+  T.NumberLit,
+  T.RParen,
+  T.RBracket,
+  T.RBrace,
+  T.LBrace,
+  T.LParen,
+  T.LBracket,
+  T.Comma,
+  T.Colon,
+  T.DotDot,
+  T.Equals,
+  T.Pipe,
+  T.Plus,
+  T.Star,
+  T.Slash,
+  T.Caret,
+  T.In,
+  T.By,
+];
+
+type Offsets = { start: number; end: number };
+
+function tokenOffsets(tok: IToken | undefined): Offsets {
+  if (!tok || tok.isInsertedInRecovery) return { start: Number.NaN, end: Number.NaN };
+  return { start: tok.startOffset, end: (tok.endOffset ?? tok.startOffset) + 1 };
+}
+
+function nodeStart(n: { range?: A.Range } | undefined): number {
+  return n?.range?.start?.offset ?? Number.NaN;
+}
+function nodeEnd(n: { range?: A.Range } | undefined): number {
+  return n?.range?.end?.offset ?? Number.NaN;
+}
+
+class LthParser extends EmbeddedActionsParser {
+  lines = new LineIndex("");
+  junk: SyntaxProblem[] = [];
+
+  constructor() {
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3 });
+    this.performSelfAnalysis();
+  }
+
+  private mk(start: number, end: number): A.Range {
+    return this.lines.range(start, end);
+  }
+
+  private name(tok: IToken): A.Name {
+    const o = tokenOffsets(tok);
+    return { kind: "Name", text: tok?.isInsertedInRecovery ? "" : (tok?.image ?? ""), range: this.mk(o.start, o.end) };
+  }
+
+  private errorExpr(): A.ErrorExpr {
+    const prev = this.LA(0);
+    const at = prev && Number.isFinite(prev.endOffset) ? (prev.endOffset as number) + 1 : 0;
+    return { kind: "Error", range: this.mk(at, at) };
+  }
+
+  public file = this.RULE("file", (): A.FileNode => {
+    const statements: A.Statement[] = [];
+    let lastWasJunk = false;
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            statements.push(this.SUBRULE(this.letDecl));
+            lastWasJunk = false;
+          },
+        },
+        {
+          ALT: () => {
+            statements.push(this.SUBRULE(this.sweepDecl));
+            lastWasJunk = false;
+          },
+        },
+        {
+          ALT: () => {
+            statements.push(this.SUBRULE(this.setting, { ARGS: [true] }));
+            lastWasJunk = false;
+          },
+        },
+        {
+          ALT: () => {
+            const tok = this.OR2(STATEMENT_JUNK.map((t) => ({ ALT: () => this.CONSUME(t) })));
+            this.ACTION(() => {
+              if (!lastWasJunk) {
+                const o = tokenOffsets(tok);
+                this.junk.push({
+                  message: `unexpected \`${tok.image}\`: expected \`sweep\`, \`let\` or a setting such as \`epochs 160\``,
+                  start: o.start,
+                  end: o.end,
+                });
+              }
+              lastWasJunk = true;
+            });
+          },
+        },
+      ]);
+    });
+    return { kind: "File", statements, range: this.mk(0, this.lines.text.length) };
+  });
+
+  public letDecl = this.RULE(
+    "letDecl",
+    (): A.LetDecl => {
+      const kw = this.CONSUME(T.Let);
+      const name = this.CONSUME(T.Identifier);
+      this.CONSUME(T.Equals);
+      const value = this.SUBRULE(this.expr);
+      return {
+        kind: "Let",
+        name: this.name(name),
+        value,
+        range: this.mk(tokenOffsets(kw).start, nodeEnd(value)),
+      };
+    },
+    { recoveryValueFunc: () => this.errorStatement() as unknown as A.LetDecl },
+  );
+
+  private errorStatement(): A.Setting {
+    const e = this.errorExpr();
+    return { kind: "Setting", key: { kind: "Name", text: "", range: e.range }, value: e, range: e.range };
+  }
+
+  public sweepDecl = this.RULE(
+    "sweepDecl",
+    (): A.SweepDecl => {
+      const kw = this.CONSUME(T.Sweep);
+      let name: A.Name | null = null;
+      let model: A.Expr | null = null;
+      let block: A.Range | null = null;
+      const settings: A.Setting[] = [];
+      this.OPTION({
+        GATE: () => tokenMatcher(this.LA(2), T.Colon),
+        DEF: () => {
+          name = this.name(this.CONSUME(T.Identifier));
+          this.CONSUME(T.Colon);
+        },
+      });
+      this.OPTION2(() => {
+        model = this.SUBRULE(this.expr);
+      });
+      this.MANY(() => {
+        settings.push(this.SUBRULE(this.setting, { ARGS: [false] }));
+      });
+      let end = Number.NaN;
+      this.OPTION3(() => {
+        const open = this.CONSUME(T.LBrace);
+        this.MANY2(() => {
+          settings.push(this.SUBRULE2(this.setting, { ARGS: [true] }));
+        });
+        const close = this.CONSUME(T.RBrace);
+        this.ACTION(() => {
+          end = tokenOffsets(close).end;
+          block = this.mk(tokenOffsets(open).start, end);
+        });
+      });
+      return this.ACTION(() => {
+        const k = tokenOffsets(kw);
+        const lastEnd = Math.max(
+          k.end,
+          nodeEnd(name ?? undefined) || 0,
+          nodeEnd(model ?? undefined) || 0,
+          ...settings.map((s) => nodeEnd(s) || 0),
+          Number.isFinite(end) ? end : 0,
+        );
+        return {
+          kind: "Sweep" as const,
+          name,
+          keywordRange: this.mk(k.start, k.end),
+          model,
+          settings,
+          block,
+          range: this.mk(k.start, lastEnd),
+        };
+      });
+    },
+    { recoveryValueFunc: () => this.errorStatement() as unknown as A.SweepDecl },
+  );
+
+  /** `allowUnknown`: an identifier may stand for a (misspelled) setting keyword; not inline in a sweep header. */
+  public setting = this.RULE(
+    "setting",
+    (allowUnknown: boolean): A.Setting => {
+      const key = this.OR([
+        { ALT: () => this.CONSUME(T.SettingKeyword) },
+        { GATE: () => allowUnknown, ALT: () => this.CONSUME(T.Identifier) },
+      ]);
+      const value = this.SUBRULE(this.expr);
+      const name = this.name(key);
+      return { kind: "Setting", key: name, value, range: this.mk(nodeStart(name), nodeEnd(value)) };
+    },
+    { recoveryValueFunc: () => this.errorStatement() },
+  );
+
+  public expr = this.RULE(
+    "expr",
+    (): A.Expr => {
+      return this.OR([
+        {
+          GATE: () => tokenMatcher(this.LA(2), T.In),
+          ALT: () => {
+            const name = this.name(this.CONSUME(T.Identifier));
+            this.CONSUME(T.In);
+            const values = this.SUBRULE(this.alternatives);
+            return { kind: "Swept" as const, name, values, range: this.mk(nodeStart(name), nodeEnd(values)) };
+          },
+        },
+        { ALT: () => this.SUBRULE2(this.alternatives) },
+      ]);
+    },
+    { recoveryValueFunc: () => this.errorExpr() },
+  );
+
+  public alternatives = this.RULE(
+    "alternatives",
+    (): A.Expr => {
+      const options: A.Expr[] = [this.SUBRULE(this.sum)];
+      this.MANY(() => {
+        this.CONSUME(T.Pipe);
+        options.push(this.SUBRULE2(this.sum));
+      });
+      if (options.length === 1) return options[0];
+      return {
+        kind: "Alternatives",
+        options,
+        range: this.mk(nodeStart(options[0]), nodeEnd(options[options.length - 1])),
+      };
+    },
+    { recoveryValueFunc: () => this.errorExpr() },
+  );
+
+  public sum = this.RULE(
+    "sum",
+    (): A.Expr => {
+      let left = this.SUBRULE(this.product);
+      this.MANY(() => {
+        this.CONSUME(T.Plus);
+        const right = this.SUBRULE2(this.product);
+        left = { kind: "Binary", op: "+", left, right, range: this.mk(nodeStart(left), nodeEnd(right)) };
+      });
+      return left;
+    },
+    { recoveryValueFunc: () => this.errorExpr() },
+  );
+
+  public product = this.RULE(
+    "product",
+    (): A.Expr => {
+      let left = this.SUBRULE(this.power);
+      this.MANY(() => {
+        const op = this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }]);
+        const right = this.SUBRULE2(this.power);
+        left = {
+          kind: "Binary",
+          op: op.image === "*" ? "*" : "/",
+          left,
+          right,
+          range: this.mk(nodeStart(left), nodeEnd(right)),
+        };
+      });
+      return left;
+    },
+    { recoveryValueFunc: () => this.errorExpr() },
+  );
+
+  public power = this.RULE(
+    "power",
+    (): A.Expr => {
+      const base = this.SUBRULE(this.primary);
+      let result: A.Expr = base;
+      this.OPTION(() => {
+        this.CONSUME(T.Caret);
+        const exponents = this.SUBRULE2(this.primary);
+        result = { kind: "Geometric", base, exponents, range: this.mk(nodeStart(base), nodeEnd(exponents)) };
+      });
+      return result;
+    },
+    { recoveryValueFunc: () => this.errorExpr() },
+  );
+
+  public primary = this.RULE(
+    "primary",
+    (): A.Expr => {
+      return this.OR([
+        { ALT: () => this.number(this.CONSUME(T.NumberLit)) },
+        { ALT: () => this.SUBRULE(this.refOrCall) },
+        { ALT: () => this.SUBRULE(this.bracket) },
+        {
+          ALT: () => {
+            const open = this.CONSUME(T.LParen);
+            const inner = this.SUBRULE(this.expr);
+            const close = this.CONSUME(T.RParen);
+            return {
+              kind: "Paren" as const,
+              inner,
+              range: this.mk(tokenOffsets(open).start, tokenOffsets(close).end || nodeEnd(inner)),
+            };
+          },
+        },
+      ]);
+    },
+    { recoveryValueFunc: () => this.errorExpr() },
+  );
+
+  private number(tok: IToken): A.Expr {
+    if (!tok || tok.isInsertedInRecovery || typeof tok.image !== "string") return this.errorExpr();
+    const m = /^(.*?)(%|ep|it)?$/.exec(tok.image);
+    const unit = (m?.[2] ?? "") as A.NumberUnit;
+    const o = tokenOffsets(tok);
+    return {
+      kind: "Number",
+      value: Number(m?.[1] ?? Number.NaN),
+      unit,
+      text: tok.image,
+      range: this.mk(o.start, o.end),
+    };
+  }
+
+  public refOrCall = this.RULE(
+    "refOrCall",
+    (): A.Expr => {
+      const id = this.CONSUME(T.Identifier);
+      const callee = this.name(id);
+      let result: A.Expr = { kind: "Ref", name: callee.text, range: callee.range };
+      this.OPTION(() => {
+        this.CONSUME(T.LParen);
+        const args: A.Arg[] = [];
+        this.MANY_SEP({
+          SEP: T.Comma,
+          DEF: () => {
+            args.push(this.SUBRULE(this.arg));
+          },
+        });
+        const close = this.CONSUME(T.RParen);
+        this.ACTION(() => {
+          const last = args[args.length - 1];
+          const end = Math.max(tokenOffsets(close).end || 0, nodeEnd(last) || 0, callee.range.end.offset);
+          result = { kind: "Call", callee, args, range: this.mk(callee.range.start.offset, end) };
+        });
+      });
+      return result;
+    },
+    { recoveryValueFunc: () => this.errorExpr() },
+  );
+
+  public arg = this.RULE(
+    "arg",
+    (): A.Arg => {
+      let name: A.Name | null = null;
+      this.OPTION({
+        GATE: () => tokenMatcher(this.LA(2), T.Equals),
+        DEF: () => {
+          name = this.name(this.CONSUME(T.Identifier));
+          this.CONSUME(T.Equals);
+        },
+      });
+      const value = this.SUBRULE(this.expr);
+      const start = name ? nodeStart(name) : nodeStart(value);
+      return { kind: "Arg", name, value, range: this.mk(start, nodeEnd(value)) };
+    },
+    {
+      recoveryValueFunc: () => {
+        const e = this.errorExpr();
+        return { kind: "Arg" as const, name: null, value: e, range: e.range };
+      },
+    },
+  );
+
+  public bracket = this.RULE(
+    "bracket",
+    (): A.Expr => {
+      const open = this.CONSUME(T.LBracket);
+      const items: A.Expr[] = [];
+      let range: { to: A.Expr; by: A.Expr | null } | null = null;
+      this.OPTION(() => {
+        items.push(this.SUBRULE(this.expr));
+        this.OR([
+          {
+            ALT: () => {
+              this.CONSUME(T.DotDot);
+              const to = this.SUBRULE2(this.expr);
+              let by: A.Expr | null = null;
+              this.OPTION2(() => {
+                this.CONSUME(T.By);
+                by = this.SUBRULE3(this.expr);
+              });
+              range = { to, by };
+            },
+          },
+          {
+            ALT: () => {
+              this.MANY(() => {
+                this.CONSUME(T.Comma);
+                items.push(this.SUBRULE4(this.expr));
+              });
+            },
+          },
+        ]);
+      });
+      const close = this.CONSUME(T.RBracket);
+      return this.ACTION(() => {
+        const start = tokenOffsets(open).start;
+        const lastNode = range ? (range.by ?? range.to) : items[items.length - 1];
+        const end = Math.max(tokenOffsets(close).end || 0, nodeEnd(lastNode) || 0, start + 1);
+        if (range) {
+          return { kind: "Range" as const, from: items[0], to: range.to, by: range.by, range: this.mk(start, end) };
+        }
+        return { kind: "List" as const, items, range: this.mk(start, end) };
+      });
+    },
+    { recoveryValueFunc: () => this.errorExpr() },
+  );
+}
+
+let shared: LthParser | undefined;
+
+export interface ParseOutput {
+  file: A.FileNode;
+  tokens: IToken[];
+  comments: IToken[];
+  problems: SyntaxProblem[];
+  lines: LineIndex;
+}
+
+/** Lex and parse `text`; never throws. */
+export function parse(text: string): ParseOutput {
+  shared ??= new LthParser();
+  const parser = shared;
+  const lines = new LineIndex(text);
+  const lexed = T.lthLexer.tokenize(text);
+  const problems: SyntaxProblem[] = lexed.errors.map((e) => ({
+    message: `unexpected character \`${text.slice(e.offset, e.offset + Math.max(1, e.length)).slice(0, 20)}\``,
+    start: e.offset,
+    end: e.offset + Math.max(1, e.length),
+    hint: "names start with a letter; comments start with `#`",
+  }));
+  parser.lines = lines;
+  parser.junk = [];
+  parser.input = lexed.tokens;
+  let file: A.FileNode;
+  try {
+    file = parser.file();
+  } catch {
+    // Recovery should make this unreachable; an empty file keeps analyze() total.
+    file = { kind: "File", statements: [], range: lines.range(0, text.length) };
+    problems.push({ message: "could not parse this file", start: 0, end: 0 });
+  }
+  for (const e of parser.errors) problems.push(syntaxProblem(e, text));
+  problems.push(...parser.junk);
+  const comments = (lexed.groups.comments ?? []) as IToken[];
+  // Recovery can yield statements that are placeholders for errors already reported.
+  file.statements = file.statements.filter(
+    (s) => !(s.kind === "Setting" && s.key.text === "" && s.value.kind === "Error"),
+  );
+  return { file, tokens: lexed.tokens, comments, problems: dedupe(problems), lines };
+}
+
+/** Recovery can report the same token twice (as a parse error and as stray input); keep the first. */
+function dedupe(problems: SyntaxProblem[]): SyntaxProblem[] {
+  const seen = new Set<number>();
+  const kept = problems.filter((p) => !seen.has(p.start) && seen.add(p.start));
+  return kept.sort((a, b) => a.start - b.start);
+}
+
+function describe(tok: IToken | undefined): string {
+  if (!tok || tok.tokenType?.name === "EOF") return "the end of the file";
+  return `\`${tok.image}\``;
+}
+
+/** Friendly messages keyed on what came just before the error. */
+function syntaxProblem(e: IRecognitionException, text: string): SyntaxProblem {
+  const tok = e.token;
+  const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
+  const isEof = !tok || tok.tokenType?.name === "EOF";
+  const start = isEof ? text.length : tok.startOffset;
+  const end = isEof ? text.length : (tok.endOffset ?? tok.startOffset) + 1;
+  const found = describe(tok);
+  const prevImage = prev?.image ?? "";
+  const expectedClose = /Expecting token of type --> (\w+) <--/.exec(e.message)?.[1];
+  let message = `unexpected ${found}`;
+  let hint: string | undefined;
+  if (prevImage === "sweep") {
+    message = `expected a model such as \`wrn(20,1)\` after \`sweep\`, found ${found}`;
+    hint = "a sweep reads like: sweep name: wrn(20, 1) under pgd(linf, 0.1, 2) prune global at 50%";
+  } else if (prev && tokenMatcher(prev, T.SettingKeyword)) {
+    message = `expected a value after \`${prevImage}\`, found ${found}`;
+  } else if (prevImage === "let") {
+    message = `expected a name after \`let\`, found ${found}`;
+    hint = "let eps = 0.1";
+  } else if (prevImage === "in") {
+    message = `expected values after \`in\`, such as \`[1, 8]\`, found ${found}`;
+  } else if (prevImage === "^") {
+    message = `expected exponents after \`^\`, such as \`[2..16]\`, found ${found}`;
+  } else if (expectedClose === "RParen") {
+    message = `expected \`)\` or \`,\`, found ${found}`;
+  } else if (expectedClose === "RBracket") {
+    message = `expected \`]\` or \`,\`, found ${found}`;
+  } else if (expectedClose === "RBrace") {
+    message = `expected a setting or \`}\`, found ${found}`;
+  } else if (expectedClose === "Equals") {
+    message = `expected \`=\`, found ${found}`;
+  } else if (expectedClose === "Colon") {
+    message = `expected \`:\`, found ${found}`;
+  } else if (["|", ",", "=", "+", "*", "/", "(", "[", "..", "by", ":"].includes(prevImage)) {
+    message = `expected a value after \`${prevImage}\`, found ${found}`;
+  }
+  return { message, start, end, hint };
+}

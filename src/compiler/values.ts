@@ -1,0 +1,632 @@
+/**
+ * Typed atoms: what each kind of value (model, adversary, dataset, density, time…)
+ * may be written as, with its domain checks. Each returns alternatives, since any
+ * argument may itself be swept.
+ */
+import type * as A from "./ast.js";
+import {
+  ADVERSARIES,
+  AUGMENTATIONS,
+  DATASET_ENTRIES,
+  MODELS,
+  NORMS,
+  OPTIMIZERS,
+  STRATEGIES,
+  type ValueType,
+} from "./catalog.js";
+import type { AdversaryConfig, DatasetName, ModelConfig, Norm, PruneStrategy } from "./config.js";
+import { DATASETS } from "./datasets.js";
+import { DEFAULTS } from "./defaults.js";
+import { CODES, suggest } from "./diagnostics.js";
+import { type Alt, clean, describeExpr, type Evaluator, type Num, product } from "./evaluator.js";
+
+export interface DatasetValue {
+  name: DatasetName;
+  trainSubset: number | null;
+  testSubset: number | null;
+}
+export interface AugmentValue {
+  flip: boolean;
+  crop: number;
+}
+export interface StrategyValue {
+  strategy: PruneStrategy;
+  scope: "global" | "layerwise";
+  method: "oneshot" | "iterative";
+  fraction: number;
+  /** How it was written, e.g. "global" or "imp(20%)": the default parameter value. */
+  label: string;
+}
+export interface TimeValue {
+  amount: number;
+  unit: "ep" | "it";
+}
+
+interface ParamSpec {
+  name: string;
+  required: boolean;
+  /** Takes every remaining positional argument. */
+  variadic?: boolean;
+}
+
+const names = (list: readonly { name: string }[]) => list.map((e) => e.name);
+
+/** Typed evaluation on top of the generic Evaluator. */
+export class Values {
+  constructor(readonly ev: Evaluator) {}
+
+  /** Evaluate a setting's value by its catalog type. */
+  byType(type: ValueType, e: A.Expr, slot: string): Alt<unknown>[] {
+    const s = <T>(atom: (x: A.Expr) => Alt<T>[]) => this.ev.sweepable(e, slot, atom) as Alt<unknown>[];
+    switch (type) {
+      case "dataset":
+        return s((x) => this.dataset(x));
+      case "augment":
+        return s((x) => this.augment(x));
+      case "model":
+        return s((x) => this.model(x));
+      case "adversary":
+        return s((x) => this.adversary(x));
+      case "strategy":
+        return s((x) => this.strategy(x));
+      case "density":
+        return s((x) => this.density(x));
+      case "time":
+        return s((x) => this.time(x));
+      case "count":
+        return s((x) => this.integer(x, 0, "a whole number"));
+      case "positive-count":
+        return s((x) => this.integer(x, 1, "a positive whole number"));
+      case "number":
+        return s((x) => this.real(x));
+      case "bool":
+        return s((x) => this.bool(x));
+      case "optimizer":
+        return s((x) => this.optimizer(x));
+      case "epoch-list":
+        return this.list(e, (x) => this.integer(x, 1, "an epoch"), "epochs");
+      case "adversary-list":
+        return this.list(e, (x) => this.adversary(x), "adversaries");
+    }
+  }
+
+  /** A plain list value (not swept): `[80, 120]`; a single item is a one-element list. */
+  private list<T>(e: A.Expr, atom: (x: A.Expr) => Alt<T>[], what: string): Alt<unknown>[] {
+    let inner = e;
+    while (inner.kind === "Paren") inner = inner.inner;
+    if (inner.kind === "Ref" && this.ev.lets.has(inner.name)) {
+      const decl = this.ev.lets.get(inner.name)!;
+      return this.ev.viaLet(decl, inner, (v) => this.list(v, atom, what));
+    }
+    if (
+      inner.kind === "Swept" ||
+      inner.kind === "Alternatives" ||
+      inner.kind === "Range" ||
+      inner.kind === "Geometric"
+    ) {
+      this.ev.report(CODES.notSweepable, e, `a list of ${what} cannot be swept`, `write a plain list such as [a, b]`);
+      return [];
+    }
+    const items = inner.kind === "List" ? inner.items : [inner];
+    const values: T[] = [];
+    for (const item of items) {
+      const alts = atom(item);
+      if (alts.length > 1 || alts.some((a) => a.params.length > 0)) {
+        this.ev.report(CODES.notSweepable, item, `a list of ${what} cannot contain swept values`);
+        return [];
+      }
+      if (alts.length === 1) values.push(alts[0].value);
+    }
+    return [{ value: values, node: e, params: [] }];
+  }
+
+  /** Match a call's arguments to parameters; reports arity and naming problems. */
+  private bind(call: A.Call, params: ParamSpec[]): Map<string, A.Expr[]> | null {
+    const out = new Map<string, A.Expr[]>();
+    const fn = call.callee.text;
+    let position = 0;
+    let ok = true;
+    for (const arg of call.args) {
+      if (arg.value.kind === "Error") return null;
+      if (arg.name) {
+        const p = params.find((q) => q.name === arg.name!.text);
+        if (!p) {
+          const s = suggest(arg.name.text, names(params));
+          this.ev.report(
+            CODES.unknownArgument,
+            arg.name,
+            `\`${fn}\` has no parameter \`${arg.name.text}\``,
+            s
+              ? `did you mean \`${s}\`? (parameters: ${names(params).join(", ")})`
+              : `parameters: ${names(params).join(", ")}`,
+            s ? { range: arg.name.range, newText: s, title: `Change to \`${s}\`` } : undefined,
+          );
+          ok = false;
+        } else if (out.has(p.name)) {
+          this.ev.report(CODES.duplicateArgument, arg, `\`${p.name}\` is given twice`);
+          ok = false;
+        } else out.set(p.name, [arg.value]);
+        continue;
+      }
+      const p = params[Math.min(position, params.length - 1)];
+      if (!p || (position >= params.length && !p.variadic)) {
+        this.ev.report(CODES.arity, arg, `too many arguments: \`${fn}\` takes ${signatureOf(fn, params)}`);
+        return null;
+      }
+      if (!p.variadic) position++;
+      if (out.has(p.name) && !p.variadic) {
+        this.ev.report(CODES.duplicateArgument, arg, `\`${p.name}\` is given twice`);
+        ok = false;
+      }
+      out.set(p.name, [...(out.get(p.name) ?? []), arg.value]);
+    }
+    const missing = params.filter((p) => p.required && !out.has(p.name));
+    if (missing.length > 0) {
+      this.ev.report(
+        CODES.arity,
+        call,
+        `\`${fn}\` needs ${missing.map((m) => `\`${m.name}\``).join(", ")}: it takes ${signatureOf(fn, params)}`,
+      );
+      return null;
+    }
+    return ok ? out : null;
+  }
+
+  /** An unknown or misplaced name. */
+  private badName(e: A.Ref | A.Call, expected: string, candidates: string[], example: string): [] {
+    const name = e.kind === "Ref" ? e.name : e.callee.text;
+    const range = e.kind === "Ref" ? e.range : e.callee.range;
+    if (name === "") return [];
+    const s = suggest(name, [...candidates, ...this.ev.lets.keys()]);
+    this.ev.report(
+      CODES.unknownName,
+      { range },
+      `unknown ${expected} \`${name}\``,
+      s ? `did you mean \`${s}\`?` : `expected ${expected === "name" ? "one of" : `a ${expected} such as`} ${example}`,
+      s ? { range, newText: s, title: `Change to \`${s}\`` } : undefined,
+    );
+    return [];
+  }
+
+  private wrongKind(e: A.Expr, expected: string, example: string): [] {
+    if (e.kind !== "Error")
+      this.ev.report(CODES.wrongType, e, `expected ${expected} such as \`${example}\`, found ${describeExpr(e)}`);
+    return [];
+  }
+
+  private args<T>(bound: Map<string, A.Expr[]>, name: string, atom: (x: A.Expr) => Alt<T>[]): Alt<T | undefined>[] {
+    const es = bound.get(name);
+    if (!es) return [{ value: undefined, node: null, params: [] }];
+    return this.ev.sweepable(es[0], name, atom);
+  }
+
+  private variadic<T>(bound: Map<string, A.Expr[]>, name: string, atom: (x: A.Expr) => Alt<T>[]): Alt<T[]>[] {
+    const lists = (bound.get(name) ?? []).map((x) => this.ev.sweepable(x, name, atom) as Alt<unknown>[]);
+    return product(lists, (vs) => vs as T[], null);
+  }
+
+  private num(e: A.Expr): Alt<Num>[] {
+    return this.ev.number(e);
+  }
+
+  integer(e: A.Expr, min: number, what: string): Alt<number>[] {
+    return this.num(e).flatMap((alt) => {
+      const { value, unit } = alt.value;
+      if (unit === "%" || unit === "it") {
+        this.ev.report(CODES.wrongUnit, e, `expected ${what}, found ${unit === "%" ? "a percentage" : "iterations"}`);
+        return [];
+      }
+      if (!Number.isInteger(value)) {
+        this.ev.report(CODES.notInteger, e, `expected ${what}, found ${value}`);
+        return [];
+      }
+      if (value < min) {
+        this.ev.report(CODES.outOfDomain, e, `expected ${what} (at least ${min}), found ${value}`);
+        return [];
+      }
+      return [{ ...alt, value }];
+    });
+  }
+
+  real(e: A.Expr): Alt<number>[] {
+    return this.num(e).flatMap((alt) => {
+      const { value, unit } = alt.value;
+      if (unit === "ep" || unit === "it") {
+        this.ev.report(CODES.wrongUnit, e, `expected a number, found ${unit === "ep" ? "epochs" : "iterations"}`);
+        return [];
+      }
+      if (value < 0) {
+        this.ev.report(CODES.outOfDomain, e, `expected a number ≥ 0, found ${value}`);
+        return [];
+      }
+      return [{ ...alt, value: unit === "%" ? clean(value / 100) : value }];
+    });
+  }
+
+  density(e: A.Expr): Alt<number>[] {
+    return this.num(e).flatMap((alt) => {
+      const { value, unit } = alt.value;
+      if (unit === "ep" || unit === "it") {
+        this.ev.report(
+          CODES.wrongUnit,
+          e,
+          `expected a density such as 50% or 0.5, found ${unit === "ep" ? "epochs" : "iterations"}`,
+        );
+        return [];
+      }
+      const d = unit === "%" ? clean(value / 100) : value;
+      if (!(d > 0 && d <= 1)) {
+        this.ev.report(
+          CODES.density,
+          e,
+          `density must be in (0, 1] (or (0%, 100%]), found ${this.ev.source(e) || d}`,
+          value > 1 && unit === "" ? `did you mean ${value}%?` : "density is the fraction of weights kept",
+          value > 1 && value <= 100 && unit === "" && e.kind === "Number"
+            ? { range: e.range, newText: `${value}%`, title: `Change to ${value}%` }
+            : undefined,
+        );
+        return [];
+      }
+      return [{ ...alt, value: d }];
+    });
+  }
+
+  time(e: A.Expr): Alt<TimeValue>[] {
+    return this.num(e).flatMap((alt) => {
+      const { value, unit } = alt.value;
+      if (unit === "%") {
+        this.ev.report(
+          CODES.wrongUnit,
+          e,
+          "expected a time in epochs or iterations (`8`, `8ep`, `500it`), found a percentage",
+        );
+        return [];
+      }
+      if (!Number.isInteger(value) || value < 0) {
+        this.ev.report(
+          CODES.notInteger,
+          e,
+          `expected a whole number of ${unit === "it" ? "iterations" : "epochs"}, found ${value}`,
+        );
+        return [];
+      }
+      return [{ ...alt, value: { amount: value, unit: unit === "it" ? "it" : "ep" } }];
+    });
+  }
+
+  bool(e: A.Expr): Alt<boolean>[] {
+    if (e.kind === "Ref") {
+      if (e.name === "on" || e.name === "true") return [{ value: true, node: e, params: [] }];
+      if (e.name === "off" || e.name === "false") return [{ value: false, node: e, params: [] }];
+      return this.badName(e, "switch", ["on", "off"], "`on` or `off`");
+    }
+    return this.wrongKind(e, "a switch", "on");
+  }
+
+  private enumOption<T extends string>(e: A.Expr, options: readonly T[], what: string): Alt<T>[] {
+    if (e.kind === "Ref" && (options as readonly string[]).includes(e.name))
+      return [{ value: e.name as T, node: e, params: [] }];
+    if (e.kind === "Ref") return this.badName(e, what, [...options], options.map((o) => `\`${o}\``).join(" or "));
+    return this.wrongKind(e, what, options[0]);
+  }
+
+  optimizer(e: A.Expr): Alt<"sgd">[] {
+    if (e.kind === "Ref" && e.name === "sgd") return [{ value: "sgd", node: e, params: [] }];
+    if (e.kind === "Ref") return this.badName(e, "optimizer", names(OPTIMIZERS), "`sgd`");
+    return this.wrongKind(e, "an optimizer", "sgd");
+  }
+
+  dataset(e: A.Expr): Alt<DatasetValue>[] {
+    const ref = e.kind === "Ref" ? e.name : e.kind === "Call" ? e.callee.text : null;
+    if (ref === null || !(e.kind === "Ref" || e.kind === "Call")) return this.wrongKind(e, "a dataset", "cifar10");
+    if (!(ref in DATASETS))
+      return this.badName(e, "dataset", names(DATASET_ENTRIES), "`cifar10`, `mnist`, `fashion-mnist`, `synthetic`");
+    const info = DATASETS[ref as DatasetName];
+    if (e.kind === "Ref")
+      return [{ value: { name: info.name, trainSubset: null, testSubset: null }, node: e, params: [] }];
+    const bound = this.bind(e, [
+      { name: "train", required: false },
+      { name: "test", required: false },
+    ]);
+    if (!bound) return [];
+    const subset = (name: "train" | "test", max: number) =>
+      this.args(bound, name, (x) =>
+        this.integer(x, 1, "a number of examples").filter((alt) => {
+          if (alt.value <= max) return true;
+          this.ev.report(CODES.subset, x, `${info.name} has ${max} ${name} examples, asked for ${alt.value}`);
+          return false;
+        }),
+      );
+    return product(
+      [subset("train", info.trainSize), subset("test", info.testSize)],
+      (vs) => ({
+        name: info.name,
+        trainSubset: (vs[0] as number | undefined) ?? null,
+        testSubset: (vs[1] as number | undefined) ?? null,
+      }),
+      e,
+    );
+  }
+
+  augment(e: A.Expr): Alt<AugmentValue>[] {
+    if (e.kind === "Binary" && e.op === "+") {
+      const left = this.ev.sweepable(e.left, "augment", (x) => this.augment(x));
+      const right = this.ev.sweepable(e.right, "augment", (x) => this.augment(x));
+      return product(
+        [left, right],
+        (vs) => {
+          const [l, r] = vs as AugmentValue[];
+          return { flip: l.flip || r.flip, crop: Math.max(l.crop, r.crop) };
+        },
+        e,
+      );
+    }
+    if (e.kind === "Ref" && e.name === "none") return [{ value: { flip: false, crop: 0 }, node: e, params: [] }];
+    if (e.kind === "Ref" && e.name === "flip") return [{ value: { flip: true, crop: 0 }, node: e, params: [] }];
+    if (e.kind === "Call" && e.callee.text === "crop") {
+      const bound = this.bind(e, [{ name: "n", required: true }]);
+      if (!bound) return [];
+      return this.args(bound, "n", (x) => this.integer(x, 0, "a padding in pixels")).map((alt) => ({
+        value: { flip: false, crop: alt.value ?? 0 },
+        node: e,
+        params: alt.params,
+      }));
+    }
+    if (e.kind === "Ref" && e.name === "crop") {
+      this.ev.report(CODES.arity, e, "`crop` needs its padding in pixels", "write crop(4)", {
+        range: e.range,
+        newText: "crop(4)",
+        title: "Change to crop(4)",
+      });
+      return [];
+    }
+    if (e.kind === "Ref" || e.kind === "Call")
+      return this.badName(e, "augmentation", names(AUGMENTATIONS), "`flip+crop(4)`");
+    return this.wrongKind(e, "an augmentation", "flip+crop(4)");
+  }
+
+  model(e: A.Expr): Alt<ModelConfig>[] {
+    if (e.kind === "Ref" && names(MODELS).includes(e.name)) {
+      const m = MODELS.find((x) => x.name === e.name)!;
+      this.ev.report(CODES.arity, e, `\`${e.name}\` needs arguments: ${m.signature}`, `e.g. ${m.example}`);
+      return [];
+    }
+    if (e.kind !== "Call") {
+      if (e.kind === "Ref") return this.badName(e, "model", names(MODELS), "`wrn(20, 1)`");
+      return this.wrongKind(e, "a model", "wrn(20, 1)");
+    }
+    const fn = e.callee.text;
+    switch (fn) {
+      case "wrn":
+      case "resnet": {
+        const params: ParamSpec[] = [{ name: "depth", required: true }];
+        if (fn === "wrn") params.push({ name: "k", required: true });
+        const bound = this.bind(e, params);
+        if (!bound) return [];
+        const depth = this.args(bound, "depth", (x) => this.depth(x));
+        const k =
+          fn === "wrn"
+            ? this.args(bound, "k", (x) => this.integer(x, 1, "a width multiplier"))
+            : [{ value: 1, node: null, params: [] }];
+        return product(
+          [depth, k],
+          (vs) => ({ kind: "resnet" as const, depth: vs[0] as number, width: vs[1] as number }),
+          e,
+        );
+      }
+      case "lenet": {
+        const bound = this.bind(e, [{ name: "hidden", required: true, variadic: true }]);
+        if (!bound) return [];
+        return this.variadic(bound, "hidden", (x) => this.integer(x, 1, "a layer width")).map((alt) => ({
+          value: { kind: "lenet" as const, hidden: alt.value },
+          node: e,
+          params: alt.params,
+        }));
+      }
+      case "convnet": {
+        const bound = this.bind(e, [
+          { name: "channels", required: true, variadic: true },
+          { name: "hidden", required: false },
+        ]);
+        if (!bound) return [];
+        const channels = this.variadic(bound, "channels", (x) => this.integer(x, 1, "a channel count"));
+        const hidden = this.args(bound, "hidden", (x) => this.integer(x, 1, "a number of hidden units"));
+        return product(
+          [channels, hidden],
+          (vs) => ({
+            kind: "convnet" as const,
+            channels: vs[0] as number[],
+            hidden: (vs[1] as number | undefined) ?? DEFAULTS.convnetHidden,
+          }),
+          e,
+        );
+      }
+      default:
+        return this.badName(e, "model", names(MODELS), "`wrn(20, 1)`");
+    }
+  }
+
+  private depth(e: A.Expr): Alt<number>[] {
+    return this.integer(e, 1, "a depth").filter((alt) => {
+      const d = alt.value;
+      if (d >= 8 && (d - 2) % 6 === 0) return true;
+      const lower = Math.max(8, d - ((((d - 2) % 6) + 6) % 6));
+      const upper = lower < d ? lower + 6 : lower;
+      this.ev.report(
+        CODES.depth,
+        e,
+        `ResNet depth must be 6n+2 (8, 14, 20, 26, 32, …), found ${d}`,
+        `the nearest valid depths are ${lower === upper ? lower : `${lower} and ${upper}`}`,
+      );
+      return false;
+    });
+  }
+
+  adversary(e: A.Expr): Alt<AdversaryConfig>[] {
+    if (e.kind === "Ref" && e.name === "none") return [{ value: { kind: "none" }, node: e, params: [] }];
+    if (e.kind === "Ref" && e.name === "pgd") {
+      this.ev.report(CODES.arity, e, "`pgd` needs its norm, radius and steps", "e.g. pgd(linf, 0.1, 2)");
+      return [];
+    }
+    if (e.kind === "Call" && e.callee.text === "pgd") return this.pgd(e);
+    if (e.kind === "Ref" || e.kind === "Call")
+      return this.badName(e, "adversary", names(ADVERSARIES), "`pgd(linf, 0.1, 2)`");
+    return this.wrongKind(e, "an adversary", "pgd(linf, 0.1, 2)");
+  }
+
+  private pgd(e: A.Call): Alt<AdversaryConfig>[] {
+    const bound = this.bind(e, [
+      { name: "norm", required: true },
+      { name: "eps", required: true },
+      { name: "n", required: true },
+      { name: "step", required: false },
+      { name: "start", required: false },
+      { name: "labels", required: false },
+      { name: "bn", required: false },
+    ]);
+    if (!bound) return [];
+    const norm = this.args(bound, "norm", (x) => this.enumOption<Norm>(x, ["linf", "l2"], "norm"));
+    const eps = this.args(bound, "eps", (x) =>
+      this.real(x).filter((alt) => {
+        if (alt.value > 0) return true;
+        this.ev.report(
+          CODES.eps,
+          x,
+          `ε must be > 0, found ${alt.value}`,
+          "for standard training write `under none` or n = 0",
+        );
+        return false;
+      }),
+    );
+    const steps = this.args(bound, "n", (x) => this.integer(x, 0, "a number of steps"));
+    const step = this.args(bound, "step", (x) =>
+      this.real(x).filter((alt) => {
+        if (alt.value > 0) return true;
+        this.ev.report(CODES.outOfDomain, x, `the step size must be > 0, found ${alt.value}`);
+        return false;
+      }),
+    );
+    const start = this.args(bound, "start", (x) => this.enumOption(x, ["random", "zero"] as const, "start"));
+    const labels = this.args(bound, "labels", (x) =>
+      this.enumOption(x, ["predicted", "true"] as const, "label source"),
+    );
+    const bn = this.args(bound, "bn", (x) => this.enumOption(x, ["eval", "train"] as const, "BatchNorm mode"));
+    const alts = product<AdversaryConfig & { stepGiven: boolean }>(
+      [norm, eps, steps, step, start, labels, bn],
+      (vs) => {
+        const [nm, ep, n, st, rs, lb, b] = vs as [Norm, number, number, number?, string?, string?, string?];
+        if (n === 0) return { kind: "none", stepGiven: false };
+        return {
+          kind: "pgd",
+          norm: nm,
+          eps: ep,
+          steps: n,
+          stepSize: st ?? clean(ep / n),
+          randomStart: rs === undefined ? DEFAULTS.pgd.randomStart : rs === "random",
+          labels: (lb ?? DEFAULTS.pgd.labels) as "predicted" | "true",
+          bn: (b ?? DEFAULTS.pgd.bn) as "eval" | "train",
+          stepGiven: st !== undefined,
+        };
+      },
+      e,
+    );
+    const stepNode = bound.get("step")?.[0];
+    return alts.flatMap((alt) => {
+      const { stepGiven, ...adv } = alt.value;
+      if (adv.kind === "pgd" && stepGiven && adv.stepSize > adv.eps + 1e-12 && stepNode) {
+        const epsText = this.ev.source(bound.get("eps")![0]);
+        const nText = this.ev.source(bound.get("n")![0]);
+        const simple = /^[\w.%/]+$/.test(epsText) && /^\w+$/.test(nText);
+        this.ev.report(
+          CODES.stepTooLarge,
+          stepNode,
+          `PGD step ${adv.stepSize} is larger than ε = ${adv.eps}`,
+          "the step must not exceed ε; the default is ε/n",
+          simple ? { range: stepNode.range, newText: `${epsText}/${nText}`, title: "Set the step to ε/n" } : undefined,
+        );
+        return [];
+      }
+      return [{ ...alt, value: adv as AdversaryConfig }];
+    });
+  }
+
+  strategy(e: A.Expr): Alt<StrategyValue>[] {
+    const label = this.ev.source(e).replace(/\s+/g, "");
+    const base = { fraction: 0, label };
+    if (e.kind === "Ref") {
+      switch (e.name) {
+        case "global":
+          return [
+            { value: { ...base, strategy: "magnitude", scope: "global", method: "oneshot" }, node: e, params: [] },
+          ];
+        case "layerwise":
+          return [
+            { value: { ...base, strategy: "magnitude", scope: "layerwise", method: "oneshot" }, node: e, params: [] },
+          ];
+        case "random":
+          return [{ value: { ...base, strategy: "random", scope: "global", method: "oneshot" }, node: e, params: [] }];
+        case "imp":
+          return [
+            {
+              value: {
+                ...base,
+                strategy: "magnitude",
+                scope: "global",
+                method: "iterative",
+                fraction: DEFAULTS.impFraction,
+              },
+              node: e,
+              params: [],
+            },
+          ];
+        default:
+          return this.badName(e, "pruning strategy", names(STRATEGIES), "`global`");
+      }
+    }
+    if (e.kind === "Call" && e.callee.text === "imp") {
+      const bound = this.bind(e, [{ name: "fraction", required: false }]);
+      if (!bound) return [];
+      return this.args(bound, "fraction", (x) =>
+        this.real(x).filter((alt) => {
+          if (alt.value > 0 && alt.value < 1) return true;
+          this.ev.report(
+            CODES.outOfDomain,
+            x,
+            `the IMP fraction must be in (0, 1), found ${alt.value}`,
+            "e.g. imp(20%)",
+          );
+          return false;
+        }),
+      ).map((alt) => ({
+        value: {
+          label,
+          strategy: "magnitude",
+          scope: "global",
+          method: "iterative",
+          fraction: alt.value ?? DEFAULTS.impFraction,
+        },
+        node: e,
+        params: alt.params,
+      }));
+    }
+    if (e.kind === "Call" && e.callee.text === "random") {
+      const bound = this.bind(e, [{ name: "scope", required: false }]);
+      if (!bound) return [];
+      return this.args(bound, "scope", (x) => this.enumOption(x, ["global", "layerwise"] as const, "scope")).map(
+        (alt) => ({
+          value: { ...base, strategy: "random", scope: alt.value ?? "global", method: "oneshot" },
+          node: e,
+          params: alt.params,
+        }),
+      );
+    }
+    if (e.kind === "Call") return this.badName(e, "pruning strategy", names(STRATEGIES), "`global`");
+    return this.wrongKind(e, "a pruning strategy", "global|random");
+  }
+}
+
+function signatureOf(fn: string, params: ParamSpec[]): string {
+  return `${fn}(${params.map((p) => (p.variadic ? `${p.name}…` : p.required ? p.name : `${p.name}=…`)).join(", ")})`;
+}
+
+export { NORMS };
