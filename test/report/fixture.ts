@@ -8,6 +8,7 @@ import { buildPlan } from "../../src/compiler/plan.js";
 import type { Job, Plan } from "../../src/compiler/plan-types.js";
 import type { Point } from "../../src/compiler/points.js";
 import type { EpochMetric } from "../../src/runtime/job-api.js";
+import { adversaryLabel } from "../../src/runtime/report/labels.js";
 import { jobPaths } from "../../src/runtime/store/layout.js";
 
 export const PGD: AdversaryConfig = {
@@ -108,7 +109,8 @@ export function metricsOf(job: Job): EpochMetric[] {
     const own = epoch === 2 ? final : final - 0.1;
     const other = adversarial ? own + 0.2 : own - 0.3;
     metrics.push({ epoch, adversary: "clean", accuracy: adversarial ? other : own, loss: 0.5 });
-    metrics.push({ epoch, adversary: PGD_NAME, accuracy: adversarial ? own : other, loss: 1.5 });
+    const adversary = adversarial ? adversaryLabel(job.config.adversary) : PGD_NAME;
+    metrics.push({ epoch, adversary, accuracy: adversarial ? own : other, loss: 1.5 });
   }
   return metrics;
 }
