@@ -105,6 +105,10 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString("en-US");
 }
 
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+}
+
 function ratio(naive: number, shared: number): string {
   return shared > 0 ? `${(naive / shared).toFixed(2)}×` : "n/a";
 }
@@ -117,9 +121,10 @@ export function formatPlanSummary(plan: Plan, file: string): string {
   const width = Math.max(...[...perSweep.keys()].map((name) => name.length), 5);
   const lines = [
     `plan for ${file}`,
-    `  ${s.points} points in ${perSweep.size} sweep${perSweep.size === 1 ? "" : "s"}`,
-    ...[...perSweep].map(([name, count]) => `    ${name.padEnd(width)}  ${count} points`),
-    `  jobs: ${s.denseRuns} dense runs, ${s.maskJobs} mask jobs, ${s.sparseRuns} sparse runs (${plan.jobs.length} in all)`,
+    `  ${plural(s.points, "point")} in ${plural(perSweep.size, "sweep")}`,
+    ...[...perSweep].map(([name, count]) => `    ${name.padEnd(width)}  ${plural(count, "point")}`),
+    `  jobs: ${plural(s.denseRuns, "dense run")}, ${plural(s.maskJobs, "mask job")}, ` +
+      `${plural(s.sparseRuns, "sparse run")} (${plan.jobs.length} in all)`,
     `  epochs trained: ${s.trainEpochs.toLocaleString("en-US")} with sharing, ` +
       `${s.naiveTrainEpochs.toLocaleString("en-US")} without (${ratio(s.naiveTrainEpochs, s.trainEpochs)} less work)`,
     `  image passes (forward+backward, estimated): ${formatCount(s.imagePasses)} with sharing, ` +
