@@ -40,7 +40,7 @@ function describeJob(job: Job, index: Map<string, number>): string {
   }
 }
 
-export function renderGolden(plan: Plan): string {
+function renderGolden(plan: Plan): string {
   const index = new Map(plan.jobs.map((job, i) => [job.id, i]));
   const listed = plan.jobs.slice(0, MAX_LISTED).map((job) => describeJob(job, index));
   const more = plan.jobs.length > MAX_LISTED ? [`… ${plan.jobs.length - MAX_LISTED} more jobs`] : [];
