@@ -1,12 +1,106 @@
+/**
+ * `lthc bench`: images/s of a training step, a PGD step, an adversarial training
+ * step and inference, on the backend lthc would use (or --backend), with the
+ * trainer's and the attack's own step functions.
+ */
 import type { Command } from "commander";
+import { formatBackendInfo, initBackend } from "../../runtime/backend/select.js";
+import {
+  CIFAR10_INFO,
+  MEASUREMENTS,
+  type Measurement,
+  MNIST_INFO,
+  measureThroughput,
+  parseModel,
+  type ThroughputResult,
+} from "../../runtime/backend/throughput.js";
 import { UserError } from "../../runtime/user-error.js";
 
-// Placeholder until the command lands; replaced by its implementation.
+interface BenchOptions {
+  backend?: string;
+  model: string;
+  batch: string;
+  steps: string;
+  pgdSteps: string;
+  only?: string;
+  input: string;
+  json?: boolean;
+}
+
+function positiveInt(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--${name} must be a positive whole number, not '${text}'`);
+  return n;
+}
+
+function parseOnly(text: string | undefined): Measurement[] | undefined {
+  if (text === undefined) return undefined;
+  const names = text.split(",").map((s) => s.trim());
+  for (const n of names) {
+    if (!MEASUREMENTS.includes(n as Measurement)) {
+      throw new UserError(`unknown measurement '${n}'`, `use a comma-separated subset of ${MEASUREMENTS.join(",")}`);
+    }
+  }
+  return names as Measurement[];
+}
+
+function inputInfo(name: string) {
+  if (name === "cifar10") return CIFAR10_INFO;
+  if (name === "mnist" || name === "fashion-mnist") return MNIST_INFO;
+  throw new UserError(`unknown input shape '${name}'`, "use cifar10 (32×32×3) or mnist (28×28×1)");
+}
+
+function row(r: ThroughputResult): string {
+  return `  ${r.measurement.padEnd(12)} ${r.imagesPerSec.toFixed(1).padStart(9)} ${r.imagesPerCpuSec.toFixed(1).padStart(11)} ${r.msPerStep.toFixed(0).padStart(9)}   ${r.what}`;
+}
+
 export function registerBench(program: Command): void {
   program
     .command("bench")
-    .description("(not yet available)")
-    .action(() => {
-      throw new UserError("lthc bench is not available yet");
+    .description("Measure images/s: training step, PGD step, adversarial training step, inference")
+    .option("--backend <name>", "tfjs backend: gpu, node, wasm or cpu (default: the fastest available)")
+    .option("--model <model>", "resnet(D), wrn(D,K), lenet, convnet", "resnet(20)")
+    .option("--batch <n>", "batch size", "128")
+    .option("--steps <n>", "timed repetitions of each measurement (after one warm-up)", "3")
+    .option("--pgd-steps <n>", "PGD steps n of the adversarial training step", "2")
+    .option("--only <list>", `comma-separated subset of ${MEASUREMENTS.join(",")}`)
+    .option("--input <shape>", "input shape: cifar10 (32×32×3) or mnist (28×28×1)", "cifar10")
+    .option("--json", "print one JSON object")
+    .addHelpText(
+      "after",
+      "\nimg/s is wall-clock; img/cpu-s divides by this process's CPU time, which stays meaningful on a busy\n" +
+        "machine (wasm and cpu run on one thread). Synthetic data; nothing is written.",
+    )
+    .action(async (options: BenchOptions) => {
+      const model = parseModel(options.model);
+      const batch = positiveInt("batch", options.batch);
+      const steps = positiveInt("steps", options.steps);
+      const pgdSteps = positiveInt("pgd-steps", options.pgdSteps);
+      const only = parseOnly(options.only);
+      const data = inputInfo(options.input);
+      const info = await initBackend(options.backend);
+      const json = options.json === true;
+      if (!json) {
+        process.stdout.write(`${formatBackendInfo(info)}\n`);
+        process.stdout.write(`model ${options.model}, batch ${batch}, ${steps} timed steps each\n`);
+        process.stdout.write(
+          `  ${"measurement".padEnd(12)} ${"img/s".padStart(9)} ${"img/cpu-s".padStart(11)} ${"ms/step".padStart(9)}   what\n`,
+        );
+      }
+      const report = measureThroughput({
+        model,
+        data,
+        batch,
+        steps,
+        pgdSteps,
+        only,
+        onResult: json ? undefined : (r) => process.stdout.write(`${row(r)}\n`),
+      });
+      if (json) {
+        const out = { ...report, backendInfo: info, node: process.version, pgdSteps, steps };
+        process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+      } else {
+        process.stdout.write(`  ${report.model}: ${report.parameters.toLocaleString("en-US")} parameters\n`);
+      }
     });
 }

@@ -1,12 +1,66 @@
+/**
+ * `lthc doctor`: Node, CPUs, every tfjs backend with why it is or is not usable,
+ * package versions, wasm SIMD/threads, and where each dataset was found.
+ */
 import type { Command } from "commander";
-import { UserError } from "../../runtime/user-error.js";
+import type { DatasetName } from "../../compiler/config.js";
+import { describeEnvironment, type Environment } from "../../runtime/backend/environment.js";
+import { type LocateResult, locateDatasets } from "../../runtime/data/locate.js";
 
-// Placeholder until the command lands; replaced by its implementation.
+interface DoctorOptions {
+  dataDir?: string;
+  json?: boolean;
+}
+
+function formatEnvironment(env: Environment): string[] {
+  const lines = [
+    `node ${env.node} (${env.platform})`,
+    `cpus ${env.cpuCount} × ${env.cpuModel}`,
+    "",
+    `backends (in order of preference; default: ${env.defaultBackend ?? "none"})`,
+  ];
+  for (const b of env.backends) {
+    lines.push(
+      `  ${b.available ? "✓" : "✗"} ${b.choice.padEnd(5)} ${b.package}: ${b.available ? "available" : b.detail}`,
+    );
+  }
+  if (env.wasm) {
+    lines.push(
+      `  wasm: SIMD ${env.wasm.simd ? "on" : "off"}, ${env.wasm.threads} thread (${env.wasm.threadsNote}); heap capped at ${env.wasm.heapLimitGiB} GiB`,
+    );
+  }
+  lines.push("", "packages");
+  for (const p of env.packages) lines.push(`  ${p.name.padEnd(30)} ${p.version ?? "not installed"}`);
+  return lines;
+}
+
+function formatDatasets(found: Record<DatasetName, LocateResult>): string[] {
+  const lines = ["", "datasets"];
+  for (const r of Object.values(found)) {
+    if (r.found) {
+      lines.push(`  ✓ ${r.name.padEnd(14)} ${r.dir ?? "(generated in memory)"} [${r.source}]`);
+    } else {
+      lines.push(`  ✗ ${r.name.padEnd(14)} not found; searched:`);
+      for (const s of r.searched) lines.push(`      ${s}`);
+      lines.push(`    hint: ${r.hint}`);
+    }
+  }
+  return lines;
+}
+
 export function registerDoctor(program: Command): void {
   program
     .command("doctor")
-    .description("(not yet available)")
-    .action(() => {
-      throw new UserError("lthc doctor is not available yet");
+    .description("Check backends, tfjs versions, threads and where datasets are")
+    .option("--data-dir <dir>", "where datasets live (as for lthc run)")
+    .option("--json", "print one JSON object")
+    .action(async (options: DoctorOptions) => {
+      const env = await describeEnvironment();
+      const datasets = locateDatasets({ dataDir: options.dataDir ?? null, env: process.env });
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ ...env, datasets }, null, 2)}\n`);
+        return;
+      }
+      process.stdout.write(`${[...formatEnvironment(env), ...formatDatasets(datasets)].join("\n")}\n`);
     });
 }

@@ -155,14 +155,14 @@ export async function initBackend(preference?: string, options: InitOptions = {}
         : "leave --backend out to pick the fastest available backend",
     );
   }
+  const skipped = candidates
+    .filter((c) => !c.available && ORDER.indexOf(c.choice) < ORDER.indexOf(chosen as BackendChoice))
+    .map((c) => `${c.package.replace("@tensorflow/", "")} ${c.detail.replace(/ \(.*\)$/, "")}`);
   const reason = wanted
     ? `requested with --backend ${preference}`
-    : chosen === ORDER[0]
+    : skipped.length === 0
       ? "fastest backend, available"
-      : `fastest available: ${candidates
-          .filter((c) => !c.available && ORDER.indexOf(c.choice) < ORDER.indexOf(chosen as BackendChoice))
-          .map((c) => `${c.package}: ${c.detail}`)
-          .join("; ")}`;
+      : `fastest available (${skipped.join("; ")})`;
   return {
     choice: chosen,
     tfBackend: tf.getBackend(),
