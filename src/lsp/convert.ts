@@ -1,6 +1,6 @@
 import type { Position as LspPosition, Range as LspRange } from "vscode-languageserver/node.js";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import type { Range } from "../compiler/ast.js";
+import type { Range } from "../compiler/index.js";
 
 /**
  * Compiler ranges carry 0-based UTF-16 offsets (JavaScript string indices), which is

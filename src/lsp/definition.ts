@@ -1,7 +1,7 @@
 import type { Location } from "vscode-languageserver/node.js";
-import { usageAt } from "../compiler/lookup.js";
 import type { Feature } from "./context.js";
 import { offsetOf, toLspRange } from "./convert.js";
+import { usageAt } from "./names.js";
 import { guard } from "./safe.js";
 
 /** Go-to-definition and find-references for `let` names, swept parameter names and sweep names. */
@@ -9,37 +9,31 @@ export const definitions: Feature = ({ connection, analyses, log }) => {
   connection.onDefinition(
     guard(
       "definition",
-      () => null,
+      (): Location | null => null,
       log,
       (params) => {
         const analysis = analyses.get(params.textDocument.uri);
         if (!analysis) return null;
-        const usage = usageAt(analysis.ast, offsetOf(analysis.document, params.position));
+        const usage = usageAt(analysis, offsetOf(analysis.document, params.position));
         if (!usage) return null;
-        const location: Location = {
-          uri: params.textDocument.uri,
-          range: toLspRange(analysis.document, usage.definition.nameRange),
-        };
-        return location;
+        return { uri: params.textDocument.uri, range: toLspRange(analysis.document, usage.definition.nameRange) };
       },
     ),
   );
   connection.onReferences(
     guard(
       "references",
-      () => [],
+      (): Location[] => [],
       log,
       (params) => {
         const analysis = analyses.get(params.textDocument.uri);
         if (!analysis) return [];
-        const usage = usageAt(analysis.ast, offsetOf(analysis.document, params.position));
+        const usage = usageAt(analysis, offsetOf(analysis.document, params.position));
         if (!usage) return [];
         const ranges = params.context?.includeDeclaration
           ? [usage.definition.nameRange, ...usage.references]
           : usage.references;
-        return ranges.map(
-          (range): Location => ({ uri: params.textDocument.uri, range: toLspRange(analysis.document, range) }),
-        );
+        return ranges.map((range) => ({ uri: params.textDocument.uri, range: toLspRange(analysis.document, range) }));
       },
     ),
   );

@@ -1,8 +1,25 @@
+import { codeActions } from "./code-actions.js";
+import { completion } from "./completion.js";
 import type { Feature } from "./context.js";
 import { definitions } from "./definition.js";
+import { diagnostics } from "./diagnostics.js";
 import { folding } from "./folding.js";
+import { formatting } from "./formatting.js";
+import { hover } from "./hover.js";
+import { inlayHints } from "./inlay-hints.js";
 import { semanticTokens } from "./semantic-tokens.js";
 import { documentSymbols } from "./symbols.js";
 
 /** Every feature of the server, each in its own file. */
-export const features: Feature[] = [documentSymbols, folding, semanticTokens, definitions];
+export const features: Feature[] = [
+  diagnostics,
+  completion,
+  hover,
+  inlayHints,
+  formatting,
+  documentSymbols,
+  semanticTokens,
+  folding,
+  codeActions,
+  definitions,
+];

@@ -1,5 +1,5 @@
 import { type FoldingRange, FoldingRangeKind } from "vscode-languageserver/node.js";
-import { walk } from "../compiler/ast.js";
+import { walk } from "../compiler/index.js";
 import type { Feature } from "./context.js";
 import type { DocumentAnalysis } from "./language.js";
 import { guard } from "./safe.js";

@@ -1,10 +1,20 @@
 /**
  * The seam between the server and the compiler: the one file that calls the
- * compiler's front end. Everything the handlers know about .lth comes through here.
+ * compiler's front end (`analyze`, the same call `lthc check` makes), so every rule
+ * the editor applies is the CLI's.
  */
 import { type IToken, tokenMatcher } from "chevrotain";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import type { FileNode, Range } from "../compiler/ast.js";
+import {
+  type Analysis,
+  analyze,
+  type Diagnostic,
+  type FileNode,
+  type Point,
+  type Range,
+  type SweepDecl,
+  type SweepInfo,
+} from "../compiler/index.js";
 import * as T from "../compiler/lexer.js";
 import { type Definition, definitionsOf } from "../compiler/lookup.js";
 import { parse } from "../compiler/parser.js";
@@ -25,40 +35,90 @@ export interface LexToken {
 export interface DocumentAnalysis {
   document: TextDocument;
   text: string;
+  /** The compiler's analysis, as `lthc check` computes it. */
+  compiled: Analysis;
   ast: FileNode;
   /** Every token including comments, in source order. */
   tokens: LexToken[];
+  /** Names the file defines (`let`, sweep names, swept parameters). */
   definitions: Definition[];
+  /** The compiler's diagnostics, exactly what `lthc check` reports for this text. */
+  diagnostics: Diagnostic[];
+  /** What a sweep expands to, if the checker got that far. */
+  sweepOf(sweep: SweepDecl): SweepInfo | undefined;
+  /** The points a sweep expands into (empty while the file has errors). */
+  pointsOf(sweep: SweepDecl): Point[];
   sourceOf(range: Range): string;
 }
 
-const KEYWORD_TYPES = [T.Sweep, T.Let, T.In, T.By, T.SettingKeyword];
-const OPERATOR_TYPES = [T.DotDot, T.Equals, T.Pipe, T.Plus, T.Star, T.Slash, T.Caret, T.Colon];
-
-function lexToken(token: IToken, isComment: boolean): LexToken {
-  return {
-    startOffset: token.startOffset,
-    endOffset: (token.endOffset ?? token.startOffset) + 1,
-    image: token.image,
-    isComment,
-    isKeyword: KEYWORD_TYPES.some((type) => tokenMatcher(token, type)),
-    isNumber: tokenMatcher(token, T.NumberLit),
-    isIdentifier: tokenMatcher(token, T.Identifier),
-    isOperator: OPERATOR_TYPES.some((type) => tokenMatcher(token, type)),
-  };
+function lexTokens(analysis: Analysis): LexToken[] {
+  if (analysis.tokens.length === 0 && analysis.text.trim() !== "") return fallbackTokens(analysis.text);
+  return analysis.tokens.map((token) => ({
+    startOffset: token.range.start.offset,
+    endOffset: token.range.end.offset,
+    image: token.text,
+    isComment: token.kind === "comment",
+    isKeyword: token.kind === "keyword" || token.kind === "setting",
+    isNumber: token.kind === "number",
+    isIdentifier: token.kind === "name",
+    isOperator: token.kind === "operator",
+  }));
 }
 
 export function analyzeDocument(document: TextDocument): DocumentAnalysis {
   const text = document.getText();
-  const parsed = parse(text);
-  const tokens = [...parsed.tokens.map((t) => lexToken(t, false)), ...parsed.comments.map((t) => lexToken(t, true))];
-  tokens.sort((a, b) => a.startOffset - b.startOffset);
+  const compiled = withSyntaxFallback(analyze(text, document.uri));
+  const sweepOf = (sweep: SweepDecl) => compiled.sweeps.find((info) => info.node === sweep);
   return {
     document,
     text,
-    ast: parsed.file,
-    tokens,
-    definitions: definitionsOf(parsed.file),
+    compiled,
+    ast: compiled.ast,
+    tokens: lexTokens(compiled),
+    definitions: definitionsOf(compiled.ast),
+    diagnostics: compiled.diagnostics,
+    sweepOf,
+    pointsOf: (sweep) => {
+      const name = sweepOf(sweep)?.name;
+      return name === undefined ? [] : compiled.points.filter((point) => point.sweep === name);
+    },
     sourceOf: (range) => text.slice(range.start.offset, range.end.offset),
   };
+}
+
+/**
+ * Should the compiler fail on some text (it reports an internal error and no tokens),
+ * completion and highlighting still work from the compiler's lexer alone.
+ */
+function fallbackTokens(text: string): LexToken[] {
+  const lexed = T.lthLexer.tokenize(text);
+  const comments = (lexed.groups.comments ?? []) as IToken[];
+  const keywords = [T.Sweep, T.Let, T.In, T.By, T.SettingKeyword];
+  const operators = [T.Pipe, T.Plus, T.Star, T.Slash, T.Caret, T.DotDot, T.Equals];
+  return [...lexed.tokens, ...comments]
+    .map((token) => ({
+      startOffset: token.startOffset,
+      endOffset: (token.endOffset ?? token.startOffset) + 1,
+      image: token.image,
+      isComment: tokenMatcher(token, T.Comment),
+      isKeyword: keywords.some((type) => tokenMatcher(token, type)),
+      isNumber: tokenMatcher(token, T.NumberLit),
+      isIdentifier: tokenMatcher(token, T.Identifier),
+      isOperator: operators.some((type) => tokenMatcher(token, type)),
+    }))
+    .sort((a, b) => a.startOffset - b.startOffset);
+}
+
+/**
+ * An internal compiler error (E000) in a late phase loses the whole analysis; the
+ * parser's AST alone still serves outline, folding, hover and definitions.
+ */
+function withSyntaxFallback(compiled: Analysis): Analysis {
+  if (compiled.ast.statements.length > 0 || !compiled.diagnostics.some((d) => d.code === "E000")) return compiled;
+  try {
+    const parsed = parse(compiled.text);
+    return { ...compiled, ast: parsed.file };
+  } catch {
+    return compiled;
+  }
 }

@@ -1,5 +1,5 @@
 import { type DocumentSymbol, SymbolKind } from "vscode-languageserver/node.js";
-import type { LetDecl, Setting, Statement, SweepDecl } from "../compiler/ast.js";
+import type { LetDecl, Setting, Statement, SweepDecl } from "../compiler/index.js";
 import type { Feature } from "./context.js";
 import { toLspRange } from "./convert.js";
 import type { DocumentAnalysis } from "./language.js";

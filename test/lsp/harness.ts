@@ -21,6 +21,7 @@ import {
   InitializedNotification,
   InitializeRequest,
   type InitializeResult,
+  LogMessageNotification,
   type Position,
   type ProtocolConnection,
   PublishDiagnosticsNotification,
@@ -66,6 +67,8 @@ export class LspClient {
   private readonly waiters: DiagnosticsWaiter[] = [];
   private counter = 0;
   stderr = "";
+  /** window/logMessage texts: the server logs a handler's failure there (and answers with a fallback). */
+  readonly logs: string[] = [];
   exited: number | null = null;
 
   constructor(
@@ -73,6 +76,9 @@ export class LspClient {
     readonly child: ChildProcess,
   ) {
     connection.onNotification(PublishDiagnosticsNotification.type, (params) => this.onDiagnostics(params));
+    connection.onNotification(LogMessageNotification.type, (params) => {
+      this.logs.push(params.message);
+    });
     child.stderr?.on("data", (chunk: Buffer) => {
       this.stderr += chunk.toString();
     });

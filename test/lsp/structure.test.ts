@@ -1,4 +1,6 @@
 /** Document symbols, folding, semantic tokens, definition and references, end to end over stdio. */
+
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type DocumentSymbol,
   type FoldingRange,
@@ -6,7 +8,6 @@ import {
   type SemanticTokens,
   SymbolKind,
 } from "vscode-languageserver-protocol";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LspClient, parseMarkers, startServer } from "./harness.js";
 
 const SPEC = `# shared settings
@@ -86,7 +87,18 @@ describe("lsp structure features", () => {
       expect(b.line > a.line || (b.line === a.line && b.char > a.char)).toBe(true);
     }
     const texts = decoded.map((d) => d.text);
-    for (const expected of ["# shared settings", "let", "sweep", "wrn", "pgd", "linf", "80%", "global", "under", "eps"]) {
+    for (const expected of [
+      "# shared settings",
+      "let",
+      "sweep",
+      "wrn",
+      "pgd",
+      "linf",
+      "80%",
+      "global",
+      "under",
+      "eps",
+    ]) {
       expect(texts).toContain(expected);
     }
     const legend = ["keyword", "function", "enumMember", "number", "parameter", "variable", "comment", "operator"];
@@ -125,7 +137,10 @@ describe("lsp structure features", () => {
     expect(await client.connection.sendRequest("textDocument/documentSymbol", { textDocument })).toEqual([]);
     expect(await client.connection.sendRequest("textDocument/foldingRange", { textDocument })).toEqual([]);
     expect(
-      await client.connection.sendRequest("textDocument/definition", { textDocument, position: { line: 0, character: 0 } }),
+      await client.connection.sendRequest("textDocument/definition", {
+        textDocument,
+        position: { line: 0, character: 0 },
+      }),
     ).toBeNull();
   });
 });

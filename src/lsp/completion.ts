@@ -1,0 +1,182 @@
+import {
+  type CompletionItem,
+  CompletionItemKind,
+  type CompletionParams,
+  type Range as LspRange,
+} from "vscode-languageserver/node.js";
+import { type CatalogEntry, catalog, SETTINGS_BY_NAME } from "../compiler/index.js";
+import type { Feature } from "./context.js";
+import { offsetOf, spanToLspRange } from "./convert.js";
+import { type Cursor, type CursorContext, cursorAt } from "./cursor.js";
+import { calleeEntry, entryMarkdown, fence, markdown, valuesForParam, valuesForSetting } from "./docs.js";
+import type { DocumentAnalysis } from "./language.js";
+import { letDeclOf } from "./names.js";
+import { guard } from "./safe.js";
+
+export const completion: Feature = ({ connection, analyses, log }) => {
+  connection.onCompletion(
+    guard(
+      "completion",
+      (): CompletionItem[] => [],
+      log,
+      (params: CompletionParams) => {
+        const analysis = analyses.get(params.textDocument.uri);
+        return analysis ? completionsAt(analysis, offsetOf(analysis.document, params.position)) : [];
+      },
+    ),
+  );
+};
+
+const ITEM_KIND: Record<string, CompletionItemKind> = {
+  keyword: CompletionItemKind.Keyword,
+  setting: CompletionItemKind.Keyword,
+  model: CompletionItemKind.Function,
+  dataset: CompletionItemKind.Module,
+  adversary: CompletionItemKind.Function,
+  norm: CompletionItemKind.EnumMember,
+  strategy: CompletionItemKind.EnumMember,
+  augmentation: CompletionItemKind.EnumMember,
+  optimizer: CompletionItemKind.EnumMember,
+  option: CompletionItemKind.EnumMember,
+  unit: CompletionItemKind.Unit,
+};
+
+export function completionsAt(analysis: DocumentAnalysis, offset: number): CompletionItem[] {
+  const cursor = cursorAt(analysis.tokens, offset);
+  const range = spanToLspRange(
+    analysis.document,
+    cursor.word?.startOffset ?? offset,
+    Math.max(offset, cursor.word?.endOffset ?? offset),
+  );
+  const groups = candidates(analysis, cursor);
+  const items: CompletionItem[] = [];
+  const seen = new Set<string>();
+  groups.forEach((group, rank) => {
+    for (const item of group) {
+      if (seen.has(item.label)) continue;
+      seen.add(item.label);
+      items.push({
+        ...item,
+        sortText: `${rank}_${item.label}`,
+        textEdit: item.textEdit ?? { range, newText: item.insertText ?? item.label },
+        insertText: undefined,
+      });
+    }
+  });
+  return items;
+}
+
+/** Candidate groups, most relevant first. */
+function candidates(analysis: DocumentAnalysis, cursor: Cursor): CompletionItem[][] {
+  const context: CursorContext = cursor.context;
+  const lets = letItems(analysis);
+  switch (context.kind) {
+    case "comment":
+    case "naming":
+      return [];
+    case "statement":
+      return context.inBlock ? [settingItems()] : [statementKeywords(), settingItems()];
+    case "sweepHeader":
+      return [entries(catalog.models)];
+    case "value": {
+      const unit = unitItems(analysis, cursor, context.setting);
+      if (unit) return [unit];
+      return [entries(valuesForSetting(context.setting)), lets];
+    }
+    case "afterValue": {
+      const unit = unitItems(analysis, cursor, context.setting);
+      if (unit) return [unit];
+      return context.inBlock ? [settingItems()] : [settingItems(), statementKeywords()];
+    }
+    case "argument":
+      return argumentItems(analysis, cursor, context, lets);
+  }
+}
+
+function argumentItems(
+  analysis: DocumentAnalysis,
+  cursor: Cursor,
+  context: Extract<CursorContext, { kind: "argument" }>,
+  lets: CompletionItem[],
+): CompletionItem[][] {
+  const entry = calleeEntry(context.callee);
+  if (!entry) return [lets];
+  const unit = unitItems(analysis, cursor, null);
+  if (unit) return [unit];
+  const param = context.named
+    ? entry.params.find((p) => p.name === context.named)
+    : context.index < entry.params.length
+      ? entry.params[context.index]
+      : undefined;
+  const values = entries(valuesForParam(param));
+  if (context.named || context.nested) return [values, lets];
+  const options = entry.params
+    .filter((p) => p.default !== undefined && !context.used.includes(p.name))
+    .map(
+      (p): CompletionItem => ({
+        label: `${p.name}=`,
+        kind: CompletionItemKind.Property,
+        detail: `${entry.name} option${p.default ? ` (default ${p.default})` : ""}`,
+        documentation: markdown(`${p.doc}${p.default ? `\n\nDefault: \`${p.default}\`` : ""}`),
+      }),
+    );
+  return [values, options, lets];
+}
+
+function entries(list: readonly CatalogEntry[]): CompletionItem[] {
+  return list.map((entry) => ({
+    label: entry.name,
+    kind: ITEM_KIND[entry.kind] ?? CompletionItemKind.Text,
+    detail: entry.signature,
+    documentation: markdown(entryMarkdown(entry)),
+  }));
+}
+
+function settingItems(): CompletionItem[] {
+  return entries(catalog.settings);
+}
+
+function statementKeywords(): CompletionItem[] {
+  return entries(catalog.keywords.filter((k) => k.name === "sweep" || k.name === "let"));
+}
+
+function letItems(analysis: DocumentAnalysis): CompletionItem[] {
+  return analysis.definitions
+    .filter((d) => d.kind === "let")
+    .map((d) => {
+      const decl = letDeclOf(analysis, d);
+      const source = decl ? analysis.sourceOf(decl.range) : `let ${d.name}`;
+      return {
+        label: d.name,
+        kind: CompletionItemKind.Variable,
+        detail: source,
+        documentation: markdown(`Defined in this file:\n\n${fence(source)}`),
+      };
+    });
+}
+
+/** Right after a bare number (`80|`), its possible units, appended (not replacing the number). */
+function unitItems(analysis: DocumentAnalysis, cursor: Cursor, setting: string | null): CompletionItem[] | null {
+  const word = cursor.word;
+  if (!word?.isNumber || !/^[\d.eE+-]+$/.test(word.image)) return null;
+  const at = spanToLspRange(analysis.document, word.endOffset, word.endOffset);
+  const type = setting ? SETTINGS_BY_NAME.get(setting)?.type : undefined;
+  const wanted = type === "density" ? ["%"] : type === "time" ? ["ep", "it"] : null;
+  return catalog.units
+    .filter((unit) => !wanted || wanted.includes(unit.name))
+    .map((unit) => ({
+      label: `${word.image}${unit.name}`,
+      filterText: `${word.image}${unit.name}`,
+      kind: CompletionItemKind.Unit,
+      detail: unit.doc,
+      documentation: markdown(entryMarkdown(unit)),
+      textEdit: {
+        range: unionRange(spanToLspRange(analysis.document, word.startOffset, word.startOffset), at),
+        newText: `${word.image}${unit.name}`,
+      },
+    }));
+}
+
+function unionRange(a: LspRange, b: LspRange): LspRange {
+  return { start: a.start, end: b.end };
+}
