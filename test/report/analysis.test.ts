@@ -175,4 +175,19 @@ describe("analyzeResults", () => {
       ["2", false],
     ]);
   });
+
+  it("makes a group per magnitude scope, each against the random baseline", () => {
+    const rows = [
+      dense(1, 0.8),
+      sparse("magnitude", 0.5, 1, 0.85),
+      sparse("magnitude", 0.5, 1, 0.75, { scope: "layerwise", job: "layerwise-0.5" }),
+      sparse("random", 0.5, 1, 0.7),
+    ];
+    const groups = analyzeResults(rows);
+    expect(groups.map((g) => [g.scope, g.matching, g.nontrivial])).toEqual([
+      ["global", true, true],
+      ["layerwise", false, false],
+    ]);
+    expect(groups.map((g) => g.densities[0].random?.mean)).toEqual([0.7, 0.7]);
+  });
 });

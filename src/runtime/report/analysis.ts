@@ -32,6 +32,8 @@ export interface GroupAnalysis {
   trainAdversary: string;
   method: string;
   rewind: string;
+  /** Scope of the magnitude pruning ("global" | "layerwise"; "" without magnitude pruning). */
+  scope: string;
   /** Parameters shared by the group's dense runs, e.g. { k: 8, n: 2 }. */
   params: Record<string, string | number>;
   /** In accuracy points. */
@@ -88,8 +90,64 @@ export function finalAccuracies(rows: readonly ResultRow[]): FinalAccuracy[] {
   return finals;
 }
 
-function groupKey(base: string, method: string, rewind: string): string {
-  return `${base}|${method}|${rewind}`;
+/** A group: one dense configuration, pruning method, rewind point and magnitude-pruning scope. */
+interface GroupSpec {
+  key: string;
+  first: ResultRow;
+  /** Scope of the magnitude pruning plotted ("" when the group has none). */
+  scope: string;
+  /** Scope of the random baseline compared against. */
+  randomScope: string | null;
+}
+
+const prefixOf = (r: ResultRow) => `${r.base}|${r.method}|${r.rewind}`;
+
+/** The random baseline of the same scope, else the thesis's global one, else whatever there is. */
+function randomScopeFor(scope: string, available: Set<string>): string | null {
+  if (available.has(scope)) return scope;
+  if (available.has("global")) return "global";
+  return available.values().next().value ?? null;
+}
+
+/**
+ * Groups come from every row, finished or not, so that a group with missing data still
+ * shows up. Magnitude pruning at different scopes makes separate groups; the random
+ * baseline is shared by the groups of its dense configuration, method and rewind point.
+ */
+function groupSpecs(rows: readonly ResultRow[]): GroupSpec[] {
+  const specs = new Map<string, GroupSpec>();
+  const randomScopes = new Map<string, Set<string>>();
+  const firstSparse = new Map<string, ResultRow>();
+  for (const row of rows.filter((r) => r.kind === "sparse")) {
+    const prefix = prefixOf(row);
+    if (!firstSparse.has(prefix)) firstSparse.set(prefix, row);
+    if (row.strategy === "random") {
+      randomScopes.set(prefix, (randomScopes.get(prefix) ?? new Set()).add(row.scope));
+    } else if (!specs.has(`${prefix}|${row.scope}`)) {
+      specs.set(`${prefix}|${row.scope}`, {
+        key: `${prefix}|${row.scope}`,
+        first: row,
+        scope: row.scope,
+        randomScope: null,
+      });
+    }
+  }
+  for (const [prefix, first] of firstSparse) {
+    if (![...specs.values()].some((g) => prefixOf(g.first) === prefix)) {
+      specs.set(`${prefix}|`, { key: `${prefix}|`, first, scope: "", randomScope: null });
+    }
+  }
+  for (const spec of specs.values()) {
+    spec.randomScope = randomScopeFor(spec.scope, randomScopes.get(prefixOf(spec.first)) ?? new Set());
+  }
+  const sparseBases = new Set(rows.filter((r) => r.kind === "sparse").map((r) => r.base));
+  for (const row of rows) {
+    const key = `${row.base}|||`;
+    if (row.kind === "dense" && !sparseBases.has(row.base) && !specs.has(key)) {
+      specs.set(key, { key, first: row, scope: "", randomScope: null });
+    }
+  }
+  return [...specs.values()];
 }
 
 /** Replicates of one job configuration count once even if several sweeps list them. */
@@ -105,39 +163,28 @@ export function analyzeResults(rows: readonly ResultRow[]): GroupAnalysis[] {
   for (const f of finals.filter((f) => f.row.kind === "dense")) {
     denseByBase.set(f.row.base, [...(denseByBase.get(f.row.base) ?? []), f]);
   }
-  // Groups come from every row, finished or not, so a group with missing data still shows up.
-  const groups = new Map<string, ResultRow>();
-  for (const row of rows) {
-    if (row.kind === "sparse")
-      groups.set(
-        groupKey(row.base, row.method, row.rewind),
-        groups.get(groupKey(row.base, row.method, row.rewind)) ?? row,
-      );
-  }
-  const sparseBases = new Set([...groups.values()].map((r) => r.base));
-  for (const row of rows) {
-    if (row.kind === "dense" && !sparseBases.has(row.base) && !groups.has(groupKey(row.base, "", ""))) {
-      groups.set(groupKey(row.base, "", ""), row);
-    }
-  }
-  const results = [...groups.entries()].map(([key, first]) =>
-    analyzeGroup(key, first, rows, denseByBase.get(first.base) ?? [], finals),
+  const results = groupSpecs(rows).map((spec) =>
+    analyzeGroup(spec, rows, denseByBase.get(spec.first.base) ?? [], finals),
   );
   return withStandardComparison(results);
 }
 
+function inGroup(spec: GroupSpec, row: ResultRow): boolean {
+  if (row.kind !== "sparse" || prefixOf(row) !== prefixOf(spec.first)) return false;
+  return row.strategy === "random" ? row.scope === spec.randomScope : row.scope === spec.scope;
+}
+
 function analyzeGroup(
-  key: string,
-  first: ResultRow,
+  spec: GroupSpec,
   rows: readonly ResultRow[],
   denseFinals: FinalAccuracy[],
   finals: FinalAccuracy[],
 ): GroupAnalysis {
-  const inGroup = (r: ResultRow) => r.kind === "sparse" && groupKey(r.base, r.method, r.rewind) === key;
-  const sparseFinals = finals.filter((f) => inGroup(f.row));
+  const { first } = spec;
+  const sparseFinals = finals.filter((f) => inGroup(spec, f.row));
   const tolerance = first.tolerance;
   const dense = stat(denseFinals.map((f) => f.accuracy));
-  const densityValues = [...new Set(rows.filter(inGroup).map((r) => r.density))].sort((a, b) => b - a);
+  const densityValues = [...new Set(rows.filter((r) => inGroup(spec, r)).map((r) => r.density))].sort((a, b) => b - a);
   const densities = densityValues.map((density): DensityResult => {
     const of = (strategy: string) =>
       stat(sparseFinals.filter((f) => f.row.density === density && f.row.strategy === strategy).map((f) => f.accuracy));
@@ -153,12 +200,13 @@ function analyzeGroup(
   });
   const denseRow = rows.find((r) => r.kind === "dense" && r.base === first.base);
   return {
-    key,
+    key: spec.key,
     dataset: first.dataset,
     model: first.model,
     trainAdversary: first.trainAdversary,
     method: first.kind === "sparse" ? first.method : "",
     rewind: first.kind === "sparse" ? first.rewind : "",
+    scope: spec.scope,
     params: denseRow?.params ?? {},
     tolerance,
     dense,
@@ -188,7 +236,11 @@ function answers(
 /** Question 3 compares each adversary with standard training of the same model, pruning method and rewind point. */
 function withStandardComparison(groups: GroupAnalysis[]): GroupAnalysis[] {
   const same = (a: GroupAnalysis, b: GroupAnalysis) =>
-    a.dataset === b.dataset && a.model === b.model && a.method === b.method && a.rewind === b.rewind;
+    a.dataset === b.dataset &&
+    a.model === b.model &&
+    a.method === b.method &&
+    a.rewind === b.rewind &&
+    a.scope === b.scope;
   return groups.map((group) => {
     const standard = groups.filter((g) => g.trainAdversary === "clean" && same(g, group));
     if (standard.length === 0) return group;

@@ -40,7 +40,9 @@ export function plotTitle(group: GroupAnalysis): string {
   const training =
     group.trainAdversary === "clean" ? "standard training" : `adversarial training ${group.trainAdversary}`;
   const rewind = group.rewind ? ` · rewind ${group.rewind}` : "";
-  return `${group.model} · ${training} · ${group.dataset}${rewind}`;
+  const scope = group.scope === "layerwise" ? " · layerwise pruning" : "";
+  const method = group.method === "iterative" ? " · IMP" : "";
+  return `${group.model} · ${training} · ${group.dataset}${rewind}${scope}${method}`;
 }
 
 function plotData(group: GroupAnalysis): Datum[] {

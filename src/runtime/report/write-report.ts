@@ -26,7 +26,13 @@ export interface ReportFiles {
 
 /** A file name from a group: "1-lenet-300-100-pgd-linf-0.1-2". */
 export function plotName(index: number, group: GroupAnalysis): string {
-  const parts = [group.model, group.trainAdversary, group.rewind ? `rewind-${group.rewind}` : ""];
+  const parts = [
+    group.model,
+    group.trainAdversary,
+    group.rewind ? `rewind-${group.rewind}` : "",
+    group.scope === "layerwise" ? "layerwise" : "",
+    group.method === "iterative" ? "imp" : "",
+  ];
   const slug = parts
     .filter(Boolean)
     .join("-")
