@@ -1,7 +1,7 @@
 /**
  * Load a dataset by name: locate it, decode it once per process (decoding the
- * gzipped Fashion-MNIST takes about a second), compute per-channel statistics,
- * and apply the config's subsets.
+ * gzipped Fashion-MNIST takes about a second), attach its normalisation
+ * statistics, and apply the config's subsets.
  */
 import type { DatasetConfig, DatasetName } from "../../compiler/config.js";
 import { UserError } from "../user-error.js";
@@ -115,6 +115,18 @@ export function channelStats(split: Split, channels: number): { mean: number[]; 
   return { mean, std: std.map((s) => (s > 1e-6 ? s : 1)) };
 }
 
+/**
+ * The real datasets' normalisation constants: per-channel mean and population std of
+ * the full official training split. Fixed, so that a model computes the same
+ * function whether the full set or the bundled subset was found.
+ */
+export const NORMALISATION: Record<Exclude<DatasetName, "synthetic">, { mean: number[]; std: number[] }> = {
+  cifar10: { mean: [0.4914, 0.4822, 0.4465], std: [0.247, 0.2435, 0.2616] },
+  mnist: { mean: [0.1307], std: [0.3081] },
+  "fashion-mnist": { mean: [0.286], std: [0.353] },
+};
+
 function withStats(ds: Omit<Dataset, "mean" | "std">): Dataset {
-  return { ...ds, ...channelStats(ds.train, ds.shape[2]) };
+  const stats = ds.name === "synthetic" ? channelStats(ds.train, ds.shape[2]) : NORMALISATION[ds.name];
+  return { ...ds, mean: [...stats.mean], std: [...stats.std] };
 }
