@@ -142,6 +142,12 @@ describe("forward", () => {
     });
   }
 
+  it("building and disposing models frees every tensor", () => {
+    const before = tf.memory().numTensors;
+    for (const [, config] of configs) buildModel(config, small, 1).dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it("a forward pass alone never changes the running statistics", () => {
     const m = buildModel({ kind: "resnet", depth: 8, width: 1 }, small, 5);
     const x = tf.randomUniform([4, 8, 8, 3], 0, 1, "float32", 2) as tf.Tensor4D;

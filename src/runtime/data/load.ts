@@ -19,7 +19,7 @@ export function clearDatasetCache(): void {
 }
 
 /** Load the full dataset (no subsets). Cached per name and directory. */
-export function loadFullDataset(name: DatasetName, opts: LocateOptions = {}): Promise<Dataset> {
+export async function loadFullDataset(name: DatasetName, opts: LocateOptions = {}): Promise<Dataset> {
   const where = locateDataset(name, opts);
   if (!where.found) {
     throw new UserError(`dataset ${name} not found; searched:\n  ${where.searched.join("\n  ")}`, where.hint);
