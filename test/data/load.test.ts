@@ -131,6 +131,9 @@ describe("CIFAR-10 loader", () => {
     expect(where.found).toBe(false);
     expect(where.searched.join("\n")).toMatch(/missing data_batch_3\.bin/);
     expect(where.searched.join("\n")).toMatch(/elsewhere \[LTHC_CIFAR10\] \(no such directory\)/);
+    expect(where.searched.at(-1)).toBe("$LTHC_DATA_DIR (not set)");
+    const none = locateDataset("cifar10", { env: {} });
+    expect(none.searched).toEqual(["--data-dir (not given)", "$LTHC_CIFAR10 (not set)", "$LTHC_DATA_DIR (not set)"]);
     err = await userError(() => loadFullDataset("cifar10", { dataDir: root, env }));
     expect(err.message).toMatch(/dataset cifar10 not found; searched/);
   });

@@ -74,6 +74,21 @@ export function datasetHint(name: DatasetName): string {
   return name === "synthetic" ? "" : HINTS[name];
 }
 
+const OWN_VAR: Record<Exclude<DatasetName, "synthetic">, string> = {
+  cifar10: "LTHC_CIFAR10",
+  mnist: "LTHC_MNIST",
+  "fashion-mnist": "LTHC_FASHION_MNIST",
+};
+
+/** The ways of pointing lthc at the data that were not used, so "not found" says what to try. */
+function unsetOptions(name: Exclude<DatasetName, "synthetic">, opts: LocateOptions): string[] {
+  const env = opts.env ?? process.env;
+  const out: string[] = [];
+  if (!opts.dataDir) out.push("--data-dir (not given)");
+  for (const v of [OWN_VAR[name], "LTHC_DATA_DIR"]) if (!env[v]) out.push(`$${v} (not set)`);
+  return out;
+}
+
 function candidates(name: DatasetName, opts: LocateOptions): Candidate[] {
   const env = opts.env ?? process.env;
   const system = opts.systemDir ?? DEFAULT_SYSTEM_DIR;
@@ -83,9 +98,7 @@ function candidates(name: DatasetName, opts: LocateOptions): Candidate[] {
   };
   const sub = name === "cifar10" ? "cifar-10-batches-bin" : name;
   if (opts.dataDir) add(join(opts.dataDir, sub), "data-dir", "--data-dir");
-  const ownVar = { cifar10: "LTHC_CIFAR10", mnist: "LTHC_MNIST", "fashion-mnist": "LTHC_FASHION_MNIST" }[
-    name as Exclude<DatasetName, "synthetic">
-  ];
+  const ownVar = OWN_VAR[name as Exclude<DatasetName, "synthetic">];
   add(env[ownVar], "env", ownVar);
   if (env.LTHC_DATA_DIR) add(join(env.LTHC_DATA_DIR, sub), "env", "LTHC_DATA_DIR");
   if (name !== "cifar10") add(join(system, name), "system", "system");
@@ -125,8 +138,7 @@ export function locateDataset(name: DatasetName, opts: LocateOptions = {}): Loca
     if (missing.length === 0) return { name, found: true, dir: c.dir, source: c.source, searched };
     searched.push(`${c.dir} [${c.label}] (missing ${missing.join(", ")})`);
   }
-  if (searched.length === 0) searched.push("(no candidate: give --data-dir or set an environment variable)");
-  return { name, found: false, searched, hint: HINTS[name] };
+  return { name, found: false, searched: [...searched, ...unsetOptions(name, opts)], hint: HINTS[name] };
 }
 
 export function locateDatasets(opts: LocateOptions = {}): Record<DatasetName, LocateResult> {
