@@ -29,3 +29,12 @@ function clampInt(value: unknown, low: number, high: number): number {
 export function contains(range: Range, offset: number): boolean {
   return range.start.offset <= offset && offset <= range.end.offset;
 }
+
+/** Whether a client position lies inside the document (hover answers nothing past its end). */
+export function isInside(document: TextDocument, position: LspPosition): boolean {
+  if (!position || !Number.isInteger(position.line) || !Number.isInteger(position.character)) return false;
+  if (position.line < 0 || position.line >= document.lineCount || position.character < 0) return false;
+  const lineEnd = document.offsetAt({ line: position.line + 1, character: 0 });
+  const lineStart = document.offsetAt({ line: position.line, character: 0 });
+  return position.character <= lineEnd - lineStart;
+}

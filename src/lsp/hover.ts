@@ -12,7 +12,7 @@ import {
   SETTINGS_BY_NAME,
 } from "../compiler/index.js";
 import type { Feature } from "./context.js";
-import { offsetOf, spanToLspRange } from "./convert.js";
+import { isInside, offsetOf, spanToLspRange } from "./convert.js";
 import { calleeEntry, entryFor, entryMarkdown, fence, markdown, valuesForSetting } from "./docs.js";
 import { formatValues, sweepHover, sweptHover } from "./hover-sweep.js";
 import type { DocumentAnalysis, LexToken } from "./language.js";
@@ -27,7 +27,8 @@ export const hover: Feature = ({ connection, analyses, log }) => {
       log,
       (params: HoverParams) => {
         const analysis = analyses.get(params.textDocument.uri);
-        return analysis ? hoverAt(analysis, offsetOf(analysis.document, params.position)) : null;
+        if (!analysis || !isInside(analysis.document, params.position)) return null;
+        return hoverAt(analysis, offsetOf(analysis.document, params.position));
       },
     ),
   );
