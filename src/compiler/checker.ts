@@ -160,6 +160,16 @@ function explicitNames(exprs: A.Expr[], lets: ReadonlyMap<string, A.LetDecl>): S
   return out;
 }
 
+/** `name in …` nodes by name, so that other values can refer to a swept parameter (`step=eps/4`). */
+function sweptNodes(exprs: A.Expr[]): Map<string, A.Swept> {
+  const out = new Map<string, A.Swept>();
+  for (const e of exprs)
+    A_walk(e, (n) => {
+      if (n.kind === "Swept" && !out.has(n.name.text)) out.set(n.name.text, n);
+    });
+  return out;
+}
+
 function A_walk(node: A.Node, visit: (n: A.Node) => void): void {
   visit(node);
   for (const child of childrenOf(node)) A_walk(child, visit);
@@ -231,12 +241,8 @@ function expandSweep(
     : decl.settings;
   const scope = collectScope(ev, own, top);
   const effective: Scope = new Map([...top, ...scope]);
-  ev.beginSweep(
-    explicitNames(
-      [...effective.values()].map((s) => s.value),
-      lets,
-    ),
-  );
+  const valueExprs = [...effective.values()].map((s) => s.value);
+  ev.beginSweep(explicitNames(valueExprs, lets), sweptNodes(valueExprs));
   const info: SweepInfo = { name, node: decl, params: [], replicates: 1, points: 0 };
 
   const axes: { entry: SettingEntry; alts: Alt<unknown>[] }[] = [];
@@ -254,7 +260,6 @@ function expandSweep(
         );
         alts = [];
       }
-      if (alts.length === 0) return { info, points: [] };
     } else if (entry.name === "prune" && effective.has("at")) {
       alts = DEFAULTS.strategies.map((s) => defaultStrategy(s, decl));
     } else {
@@ -262,6 +267,7 @@ function expandSweep(
     }
     axes.push({ entry, alts });
   }
+  if (axes.some((a) => a.alts.length === 0)) return { info, points: [] };
   if (!effective.has("model")) {
     ev.report(
       CODES.missingModel,
@@ -313,10 +319,10 @@ function expandSweep(
     }
     return { info, points: [] };
   }
-  if (rewindIgnored(effective)) {
+  if (scope.has("rewind") && !effective.has("prune") && !effective.has("at")) {
     ev.report(
       CODES.ignored,
-      effective.get("rewind")!.key,
+      scope.get("rewind")!.key,
       "`rewind` has no effect in a sweep that does not prune",
       "add `prune` and `at`, or remove `rewind`",
     );
@@ -330,10 +336,6 @@ function expandSweep(
   info.params = collectParams(points);
   info.points = points.length;
   return { info, points };
-}
-
-function rewindIgnored(effective: Scope): boolean {
-  return effective.has("rewind") && !effective.has("prune") && !effective.has("at");
 }
 
 function defaultStrategy(label: string, decl: A.SweepDecl): Alt<unknown> {

@@ -101,10 +101,14 @@ export class Evaluator {
   }
 
   /** Start a sweep: forget the previous sweep's parameter names. */
-  beginSweep(explicitNames: Iterable<string>): void {
+  beginSweep(explicitNames: Iterable<string>, swept: ReadonlyMap<string, A.Swept> = new Map()): void {
     this.axisNames.clear();
     this.takenNames = new Set(explicitNames);
+    this.swept = swept;
   }
+
+  /** The current sweep's named parameters, which numbers may refer to. */
+  private swept: ReadonlyMap<string, A.Swept> = new Map();
 
   private anonymousName(node: A.Expr, slot: string): string {
     const known = this.axisNames.get(node);
@@ -303,9 +307,20 @@ export class Evaluator {
           return false;
         });
       }
-      case "Ref":
+      case "Ref": {
+        const param = this.swept.get(e.name);
+        if (param && !this.letStack.includes(`param:${e.name}`)) {
+          // Each value of the parameter, bound to it: merging links this use to its definition.
+          this.letStack.push(`param:${e.name}`);
+          try {
+            return this.sweepable(param, e.name, (x) => this.number(x)).map((alt) => ({ ...alt, node: e }));
+          } finally {
+            this.letStack.pop();
+          }
+        }
         this.report(CODES.wrongType, e, `expected a number, found \`${e.name}\``, this.didYouMeanLet(e.name));
         return [];
+      }
       case "Error":
         return [];
       default:

@@ -81,6 +81,11 @@ class LthParser extends EmbeddedActionsParser {
     return { kind: "Error", range: this.mk(at, at) };
   }
 
+  /** A user-chosen name: keywords such as `test` or `rewind` are allowed where a name is expected. */
+  private nameToken(): IToken {
+    return this.OR9([{ ALT: () => this.CONSUME9(T.Identifier) }, { ALT: () => this.CONSUME9(T.SettingKeyword) }]);
+  }
+
   public file = this.RULE("file", (): A.FileNode => {
     const statements: A.Statement[] = [];
     let lastWasJunk = false;
@@ -158,15 +163,19 @@ class LthParser extends EmbeddedActionsParser {
       this.OPTION({
         GATE: () => tokenMatcher(this.LA(2), T.Colon),
         DEF: () => {
-          name = this.name(this.CONSUME(T.Identifier));
+          name = this.name(this.nameToken());
           this.CONSUME(T.Colon);
         },
       });
       this.OPTION2(() => {
         model = this.SUBRULE(this.expr);
       });
-      this.MANY(() => {
-        settings.push(this.SUBRULE(this.setting, { ARGS: [false] }));
+      this.MANY({
+        // Only keywords continue a sweep; an unknown word starts a (misspelled) top-level setting.
+        GATE: () => tokenMatcher(this.LA(1), T.SettingKeyword),
+        DEF: () => {
+          settings.push(this.SUBRULE(this.setting, { ARGS: [false] }));
+        },
       });
       let end = Number.NaN;
       this.OPTION3(() => {
@@ -225,7 +234,7 @@ class LthParser extends EmbeddedActionsParser {
         {
           GATE: () => tokenMatcher(this.LA(2), T.In),
           ALT: () => {
-            const name = this.name(this.CONSUME(T.Identifier));
+            const name = this.name(this.nameToken());
             this.CONSUME(T.In);
             const values = this.SUBRULE(this.alternatives);
             return { kind: "Swept" as const, name, values, range: this.mk(nodeStart(name), nodeEnd(values)) };
@@ -376,7 +385,7 @@ class LthParser extends EmbeddedActionsParser {
       this.OPTION({
         GATE: () => tokenMatcher(this.LA(2), T.Equals),
         DEF: () => {
-          name = this.name(this.CONSUME(T.Identifier));
+          name = this.name(this.nameToken());
           this.CONSUME(T.Equals);
         },
       });

@@ -260,7 +260,9 @@ export class Values {
           CODES.density,
           e,
           `density must be in (0, 1] (or (0%, 100%]), found ${this.ev.source(e) || d}`,
-          value > 1 && unit === "" ? `did you mean ${value}%?` : "density is the fraction of weights kept",
+          value > 1 && value <= 100 && unit === ""
+            ? `did you mean ${value}%?`
+            : "density is the fraction of weights kept",
           value > 1 && value <= 100 && unit === "" && e.kind === "Number"
             ? { range: e.range, newText: `${value}%`, title: `Change to ${value}%` }
             : undefined,
