@@ -23,6 +23,7 @@ function drive(storeDir: string, planFile: string, epochMs: number): ChildProces
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.on("exit", (code) => resolve(code)));
 }
 

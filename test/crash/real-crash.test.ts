@@ -1,26 +1,36 @@
 /**
- * The real training engine, killed with SIGKILL at several points of a tiny
- * plan: rerunning ends with exactly the metrics of an uninterrupted run, and no
- * job that had finished before a kill is started again.
+ * `lthc run` on the real training engine, killed with SIGKILL at several points
+ * of a tiny sweep: rerunning ends with exactly the metrics of an uninterrupted
+ * run, and no job that had finished before a kill is started again.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../../src/compiler/plan-types.js";
 import { openStore, type RunStore } from "../../src/runtime/store/store.js";
-import { tinyRealPlan } from "../executor/fixtures/tiny-points.js";
 
-function drive(storeDir: string, planFile: string): ChildProcess {
-  return spawn(process.execPath, ["test/crash/fixtures/drive.mjs", storeDir, planFile], {
-    env: { ...process.env, DRIVE_BACKEND: "cpu" },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
+const SPEC = "test/crash/fixtures/crash.lth";
+
+function lthcRun(storeDir: string): ChildProcess {
+  return spawn(
+    process.execPath,
+    ["bin/lthc.js", "run", SPEC, "--store", storeDir, "--plain", "--jobs", "2", "--backend", "cpu", "--no-report"],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+    },
+  );
+}
+
+function planOf(): Plan {
+  const out = execFileSync(process.execPath, ["bin/lthc.js", "plan", SPEC, "--json"], { encoding: "utf8" });
+  return JSON.parse(out) as Plan;
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => child.on("exit", (code) => resolve(code)));
 }
 
@@ -46,15 +56,13 @@ async function outcomes(store: RunStore, plan: Plan) {
   return out;
 }
 
-describe("kill -9 of a real run", () => {
+describe("kill -9 of a real lthc run", () => {
   it("resumes to the same final metrics and retrains nothing that had finished", async () => {
-    const plan = tinyRealPlan({ epochs: 3, trainSubset: 1024 });
+    const plan = planOf();
     const dir = await mkdtemp(join(tmpdir(), "lthc-real-crash-"));
-    const planFile = join(dir, "plan.json");
-    await writeFile(planFile, JSON.stringify(plan));
 
     const reference = openStore(join(dir, "reference"));
-    expect(await exited(drive(reference.dir, planFile))).toBe(0);
+    expect(await exited(lthcRun(reference.dir))).toBe(0);
 
     const store = openStore(join(dir, "crashed"));
     const dense = plan.jobs.find((j) => j.kind === "dense")!;
@@ -67,7 +75,7 @@ describe("kill -9 of a real run", () => {
     const finished = new Map<string, { mtime: number; attempts: number }>();
     let kills = 0;
     for (const reached of killPoints) {
-      const child = drive(store.dir, planFile);
+      const child = lthcRun(store.dir);
       if (await until(child, reached)) {
         child.kill("SIGKILL");
         kills++;
@@ -83,7 +91,7 @@ describe("kill -9 of a real run", () => {
       }
     }
     expect(kills).toBeGreaterThanOrEqual(2);
-    expect(await exited(drive(store.dir, planFile))).toBe(0);
+    expect(await exited(lthcRun(store.dir))).toBe(0);
 
     expect(await outcomes(store, plan)).toEqual(await outcomes(reference, plan));
     for (const [id, before] of finished) {

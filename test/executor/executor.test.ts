@@ -144,6 +144,22 @@ describe("executor", () => {
     expect(await store.isDone("sparser-r1")).toBe(true);
   });
 
+  it("sets a corrupt checkpoint of the job's own aside and redoes the job", async () => {
+    const store = await tempStore();
+    await runOnce(store);
+    const { writeFile, mkdir, readdir } = await import("node:fs/promises");
+    await writeFile(store.paths("sparser-r1").result, "");
+    await mkdir(store.paths("sparser-r1").checkpoints, { recursive: true });
+    await writeFile(join(store.paths("sparser-r1").checkpoints, "resume"), "torn");
+    const second = await runOnce(store);
+    expect(second.result.exitCode).toBe(0);
+    expect(second.runner.calls.get("sparser-r1")).toBe(2);
+    expect((await readdir(store.paths("sparser-r1").checkpoints)).some((f) => f.startsWith("resume.corrupt-"))).toBe(
+      true,
+    );
+    expect((await store.readJobRecord("sparser-r1")).status).toMatchObject({ state: "done", attempts: 3 });
+  });
+
   it("two executors on one store never run the same job twice", async () => {
     const store = await tempStore();
     const runner = fakeRunner({ epochMs: 5 });

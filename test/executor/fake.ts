@@ -1,5 +1,7 @@
 /** Test doubles: a tiny plan shaped like the compiler's and a JobRunner that behaves like the real one. */
 
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { TrainConfig } from "../../src/compiler/config.js";
 import type { DenseJob, Job, MaskJob, SparseJob, WeightsRef } from "../../src/compiler/plan-types.js";
 import { writeFileAtomic } from "../../src/runtime/atomic.js";
@@ -109,6 +111,11 @@ export function fakeRunner(behaviour: FakeBehaviour = {}): FakeRunner {
     for (const dep of job.dependsOn) ctx.dependencyDir(dep);
     if (behaviour.throws?.has(job.id)) throw new Error(`boom in ${job.id}`);
     if (behaviour.fail?.has(job.id)) return { status: "failed", reason: "loss diverged (NaN) at epoch 1" };
+    // Like the real runner: a damaged checkpoint is rejected, never trained from.
+    const resume = join(ctx.dir, "ckpt", "resume");
+    if (existsSync(resume) && readFileSync(resume, "utf8") === "torn") {
+      return { status: "failed", reason: `corrupt checkpoint ${resume}: bad magic` };
+    }
     const epochs = job.kind === "mask" ? 0 : job.kind === "dense" ? 3 : 2;
     ctx.onEvent({ type: "start", jobId: job.id, epochs, batchesPerEpoch: 1, resumedFrom: null });
     const metrics: EpochMetric[] = [];

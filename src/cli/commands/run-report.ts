@@ -1,7 +1,7 @@
 /** What `lthc run` does once every job is done: say where the results are and write the report. */
-import { join, relative } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import type { Plan } from "../../compiler/plan-types.js";
-import { writeReportForPlan } from "../../runtime/report/write-report.js";
+import { defaultReportDir, writeReportForPlan } from "../../runtime/report/write-report.js";
 import type { RunStore } from "../../runtime/store/store.js";
 
 export interface AfterRun {
@@ -13,18 +13,20 @@ export interface AfterRun {
   report: boolean;
 }
 
-/** The report goes next to the jobs, so that one store holds everything a run produced. */
-export function defaultReportDir(store: RunStore): string {
-  return join(store.dir, "report");
+/** Relative to the working directory when that is shorter to read, absolute otherwise. */
+export function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  if (rel === "") return ".";
+  return rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }
 
 export async function afterRun(options: AfterRun): Promise<void> {
   const { out, file } = options;
-  const storeArg = relative(process.cwd(), options.store.dir) || ".";
+  const storeArg = shownPath(options.store.dir);
   out.write(`results: ${storeArg} (\`lthc results ${file} --store ${storeArg}\`)\n`);
   if (!options.report || options.plan.points.length === 0) return;
-  const outDir = defaultReportDir(options.store);
+  const outDir = defaultReportDir(options.store.dir);
   const written = await writeReportForPlan({ plan: options.plan, specFile: file, store: options.store.dir, outDir });
   for (const problem of written.problems) out.write(`warning: ${problem}\n`);
-  out.write(`report: ${relative(process.cwd(), join(outDir, "report.md"))}\n`);
+  out.write(`report: ${shownPath(join(outDir, "report.md"))}\n`);
 }

@@ -1,10 +1,10 @@
 /** `lthc status FILE`: what of a spec's plan is done, running, failed and left in a store; runs nothing. */
-import { relative } from "node:path";
 import type { Command } from "commander";
 import { DEFAULT_STORE } from "../../runtime/store/layout.js";
 import { type Counts, type PlanProgress, planProgress } from "../../runtime/store/progress.js";
 import { openStore } from "../../runtime/store/store.js";
 import { loadPlan } from "./load-plan.js";
+import { shownPath } from "./run-report.js";
 
 interface StatusOptions {
   store: string;
@@ -41,7 +41,7 @@ export function formatProgress(p: PlanProgress): string {
   ];
   const width = Math.max(8, ...rows.map(([name]) => name.length + 2));
   const lines = [
-    `store: ${relative(process.cwd(), p.store) || "."}`,
+    `store: ${shownPath(p.store)}`,
     `${"".padEnd(width)}${COLUMNS.map((k) => k.padStart(9)).join("")}`,
     ...rows.map(([name, c]) => row(name, c, width)),
   ];
@@ -54,7 +54,10 @@ export function formatProgress(p: PlanProgress): string {
   const epochs = (j: PlanProgress["jobs"][number]) => (j.epochs > 0 ? `epoch ${j.epochsDone}/${j.epochs}` : "");
   section("running", "running", (j) => `${epochs(j)} (${j.detail})`);
   section("failed", "failed", (j) => `— ${j.detail ?? "no reason recorded"}`);
-  section("left", "left", (j) => (j.epochsDone > 0 ? `${epochs(j)}, resumes on the next run` : ""));
+  section("left", "left", (j) => {
+    if (j.detail) return `— ${j.detail}`;
+    return j.epochsDone > 0 ? `${epochs(j)}, resumes on the next run` : "";
+  });
   const damaged = p.jobs.filter((j) => j.problems.length > 0);
   if (damaged.length > 0) {
     lines.push("", "damaged files (the next run redoes these jobs from their last good checkpoint):");

@@ -4,9 +4,11 @@
  * never twice (the store's result files and per-job locks see to that, across
  * processes), and a failure stops only the jobs that depend on it.
  */
+import { resolve, sep } from "node:path";
 import type { Job, Plan } from "../../compiler/plan-types.js";
 import type { ExecutorEvent, JobState } from "../executor-events.js";
 import type { JobOutcome } from "../job-api.js";
+import { quarantine } from "../store/json-file.js";
 import type { Lock, RunStore } from "../store/store.js";
 import { jobLabel, jobSummary } from "./labels.js";
 import type { JobHandle, WorkerPool } from "./pool.js";
@@ -205,7 +207,7 @@ class Scheduler {
   }
 
   private async start(job: Job, lock: Lock): Promise<void> {
-    const { store, pool } = this.options;
+    const { store } = this.options;
     this.removePending(job.id);
     const slot = this.freeSlots.shift()!;
     for (const problem of await store.quarantineDamaged(job.id)) {
@@ -217,6 +219,11 @@ class Scheduler {
     await store.writeStatus(job.id, { state: "running", attempts });
     this.states.set(job.id, "running");
     this.emit({ type: "job-start", jobId: job.id, worker: slot });
+    this.launch(job, slot, lock, attempts, false);
+  }
+
+  private launch(job: Job, slot: number, lock: Lock, attempts: number, retried: boolean): void {
+    const { store, pool } = this.options;
     const dependencyDirs = Object.fromEntries(job.dependsOn.map((d) => [d, store.paths(d).dir]));
     const handle = pool.run(slot, { job, dir: store.paths(job.id).dir, dependencyDirs }, (event) => {
       this.emit({ type: "job-progress", event });
@@ -224,7 +231,28 @@ class Scheduler {
     });
     this.running.set(job.id, { job, slot, handle });
     if (this.stopping === "graceful") handle.abort();
-    void handle.outcome.then((outcome) => this.finishJob(job, slot, lock, attempts, outcome));
+    void handle.outcome.then(async (outcome) => {
+      if (!retried && this.stopping === "no" && (await this.setAsideCorruptCheckpoint(job, outcome))) {
+        await store.writeStatus(job.id, { state: "running", attempts: attempts + 1 });
+        this.launch(job, slot, lock, attempts + 1, true);
+        return;
+      }
+      await this.finishJob(job, slot, lock, attempts, outcome);
+    });
+  }
+
+  /**
+   * The runner rejects a damaged checkpoint of the job's own with "corrupt checkpoint <path>: …".
+   * Moving it aside lets the job start again from its last good state (the rewind point, or the start).
+   */
+  private async setAsideCorruptCheckpoint(job: Job, outcome: JobOutcome): Promise<boolean> {
+    if (outcome.status !== "failed") return false;
+    const path = /corrupt checkpoint (\S+?):? /.exec(outcome.reason)?.[1];
+    const own = this.options.store.paths(job.id).dir + sep;
+    if (path === undefined || !resolve(path).startsWith(own)) return false;
+    const aside = await quarantine(resolve(path));
+    this.log(job.id, `${outcome.reason}; moved it to ${aside} and redoing the job from its last good checkpoint`);
+    return true;
   }
 
   private async finishJob(job: Job, slot: number, lock: Lock, attempts: number, outcome: JobOutcome): Promise<void> {

@@ -90,6 +90,14 @@ export async function planProgress(store: RunStore, plan: Plan): Promise<PlanPro
     count(byKind[j.kind], j);
   }
   const states = new Map(jobs.map((j) => [j.id, j]));
+  for (const job of plan.jobs) {
+    const progress = states.get(job.id)!;
+    const failed = job.dependsOn.find((d) => {
+      const dep = states.get(d);
+      return dep?.state === "failed" || (dep?.state === "left" && dep.detail?.startsWith("blocked"));
+    });
+    if (progress.state === "left" && failed !== undefined) progress.detail = `blocked: dependency ${failed} failed`;
+  }
   const bySweep: Record<string, Counts> = {};
   for (const [sweep, ids] of sweepsOf(plan)) {
     const c = emptyCounts();
