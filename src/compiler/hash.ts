@@ -26,7 +26,12 @@ export function canonicalize(value: unknown): string {
 }
 
 export function contentHash(value: unknown): string {
-  return createHash("sha256").update(canonicalize(value)).digest("hex").slice(0, HASH_LENGTH);
+  return hashText(canonicalize(value));
+}
+
+/** The hash of a key the caller has already made canonical. */
+export function hashText(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, HASH_LENGTH);
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import type { PruneConfig, TrainConfig, TrainTime } from "./config.js";
 import { NO_COST, trainingCost } from "./cost.js";
-import { canonicalize, canonicalNumber, contentHash } from "./hash.js";
+import { canonicalize, canonicalNumber, contentHash, hashText } from "./hash.js";
 import type { DenseJob, Job, MaskJob, Plan, PlanPoint, PlanSummary, SparseJob, WeightsRef } from "./plan-types.js";
 import type { Point } from "./points.js";
 
@@ -16,6 +16,16 @@ const LEVEL_MATCH = 1e-6;
 
 export function jobId(kind: Job["kind"], hash: string, replicate: number): string {
   return `${kind}-${hash}-r${replicate}`;
+}
+
+function timeKey(at: TrainTime | "final"): string {
+  return at === "final" ? "final" : `${at.epoch}:${at.step}`;
+}
+
+/** Every field of a PruneConfig, in a fixed order (a canonical form without sorting keys). */
+function pruneKey(prune: PruneConfig): string {
+  const { strategy, scope, method, fraction, density, rewind } = prune;
+  return `${strategy}|${scope}|${method}|${fraction}|${density}|${timeKey(rewind)}`;
 }
 
 export function compareTime(a: TrainTime, b: TrainTime): number {
@@ -106,8 +116,14 @@ class PlanBuilder {
     return job.hash;
   }
 
-  private refIdentity(ref: WeightsRef): unknown {
-    return { job: this.hashOf(ref.job), at: ref.at };
+  /** A reference by the target's hash, never its id, so the replicate stays out. */
+  private refKey(ref: WeightsRef): string {
+    return `${this.hashOf(ref.job)}@${timeKey(ref.at)}`;
+  }
+
+  private existing(kind: Job["kind"], hash: string, replicate: number): string | null {
+    const id = jobId(kind, hash, replicate);
+    return this.jobs.has(id) ? id : null;
   }
 
   private add<J extends Job>(job: J): string {
@@ -125,7 +141,9 @@ class PlanBuilder {
   }
 
   dense(train: TrainConfig, trainKey: string, replicate: number): string {
-    const hash = contentHash({ kind: "dense", train: trainKey });
+    const hash = hashText(`dense|${trainKey}`);
+    const known = this.existing("dense", hash, replicate);
+    if (known) return known;
     const job: DenseJob = {
       id: jobId("dense", hash, replicate),
       hash,
@@ -141,16 +159,13 @@ class PlanBuilder {
 
   mask(run: Run, spec: MaskSpec): string {
     const { train, replicate } = run;
-    const hash = contentHash({
-      kind: "mask",
-      strategy: spec.strategy,
-      scope: spec.scope,
-      density: spec.density,
-      source: this.refIdentity(spec.source),
-      previousMask: spec.previousMask === null ? null : this.hashOf(spec.previousMask),
-      countsFrom: spec.countsFrom === null ? null : this.hashOf(spec.countsFrom),
-      train: run.trainKey,
-    });
+    const optionalHash = (id: string | null) => (id === null ? "-" : this.hashOf(id));
+    const hash = hashText(
+      `mask|${run.trainKey}|${spec.strategy}|${spec.scope}|${spec.density}|${this.refKey(spec.source)}|` +
+        `${optionalHash(spec.previousMask)}|${optionalHash(spec.countsFrom)}`,
+    );
+    const known = this.existing("mask", hash, replicate);
+    if (known) return known;
     const maskInputs = [spec.previousMask, spec.countsFrom].filter((id): id is string => id !== null);
     const job: MaskJob = {
       id: jobId("mask", hash, replicate),
@@ -179,14 +194,12 @@ class PlanBuilder {
   sparse(run: Run, prune: PruneConfig, choice: MaskChoice): string {
     const { train, replicate, dense } = run;
     const weights: WeightsRef = { job: dense, at: prune.rewind };
-    const hash = contentHash({
-      kind: "sparse",
-      train: run.trainKey,
-      prune,
-      mask: this.hashOf(choice.mask),
-      weights: this.refIdentity(weights),
-      level: choice.level,
-    });
+    const hash = hashText(
+      `sparse|${run.trainKey}|${pruneKey(prune)}|${this.hashOf(choice.mask)}|${this.refKey(weights)}|${choice.level}`,
+    );
+    this.keepCheckpoint(dense, prune.rewind);
+    const known = this.existing("sparse", hash, replicate);
+    if (known) return known;
     const job: SparseJob = {
       id: jobId("sparse", hash, replicate),
       hash,
@@ -197,7 +210,6 @@ class PlanBuilder {
       cost: trainingCost(train, prune.rewind),
       config: { ...train, prune, mask: choice.mask, weights, level: choice.level },
     };
-    this.keepCheckpoint(dense, prune.rewind);
     return this.add(job);
   }
 
