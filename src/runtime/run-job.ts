@@ -139,10 +139,27 @@ async function runMaskJob(
   job: MaskJob,
 ): Promise<Omit<Extract<JobOutcome, { status: "done" }>, "seconds">> {
   const c = job.config;
-  const data = await loadDataset(c.train.dataset);
-  const previous = c.previousMask === null ? null : await readMask(maskFile(ctx.dependencyDir(c.previousMask)));
   const seed = deriveSeed(job.id, "mask");
-  const mask = await withModel({ config: c.train }, data, seed, async (model): Promise<Mask> => {
+  const mask = await computeMask(ctx, c, seed);
+  await writeMask(maskFile(ctx.dir), mask);
+  const density = achievedDensity(mask);
+  ctx.onEvent({
+    type: "log",
+    jobId: job.id,
+    message: `mask at density ${density.toFixed(4)} (requested ${c.density})`,
+  });
+  return { status: "done", metrics: [], achievedDensity: density };
+}
+
+async function computeMask(ctx: JobContext, c: MaskJob["config"], seed: number): Promise<Mask> {
+  const readDependencyMask = (id: string) => readMask(maskFile(ctx.dependencyDir(id)));
+  if (c.strategy === "random" && c.scope === "layerwise" && c.countsFrom !== undefined) {
+    // open_lth's layerwise baseline: the global magnitude mask's per-layer counts, positions shuffled.
+    return shuffleWithinLayers(await readDependencyMask(c.countsFrom), seed);
+  }
+  const previous = c.previousMask === null ? null : await readDependencyMask(c.previousMask);
+  const data = await loadDataset(c.train.dataset);
+  return withModel({ config: c.train }, data, seed, async (model): Promise<Mask> => {
     if (c.strategy === "random" && c.scope === "global")
       return randomGlobalMask(prunableShapes(model), c.density, seed, previous);
     const source = await requiredState(
@@ -154,17 +171,9 @@ async function runMaskJob(
     if (c.strategy === "magnitude" && c.scope === "layerwise")
       return layerwiseMagnitudeMask(weights, c.density, previous);
     const magnitude = magnitudeMask(weights, c.density, previous);
-    // Random layerwise (open_lth): the magnitude mask's per-layer counts, positions shuffled.
+    // Random layerwise without a counts mask: recompute the global magnitude mask, then shuffle.
     return c.strategy === "random" ? shuffleWithinLayers(magnitude, seed) : magnitude;
   });
-  await writeMask(maskFile(ctx.dir), mask);
-  const density = achievedDensity(mask);
-  ctx.onEvent({
-    type: "log",
-    jobId: job.id,
-    message: `mask at density ${density.toFixed(4)} (requested ${c.density})`,
-  });
-  return { status: "done", metrics: [], achievedDensity: density };
 }
 
 /** mask.bin inside a mask job's directory (the run-store layout's name). */

@@ -231,6 +231,17 @@ describe("runJob", () => {
     const perLayer = (x: typeof lw) => x.layers.map((l) => l.keep.reduce((a, k) => a + k, 0));
     expect(perLayer(lw)).toEqual(perLayer(first));
     expect(lw).not.toEqual(first);
+
+    // As the planner emits it: the counts come from the named magnitude mask (no weights read).
+    const counted: MaskJob = {
+      ...layerwise,
+      id: "counted-r1",
+      config: { ...layerwise.config, source: { job: "never-trained", at: "final" }, countsFrom: level2.id },
+    };
+    done(await runJob(context(counted)));
+    const ct = await readMask(maskFile(dirOf(counted.id)));
+    expect(perLayer(ct)).toEqual(perLayer(second));
+    expect(ct).not.toEqual(second);
   });
 
   it("a diverging run fails with the epoch and step", async () => {
