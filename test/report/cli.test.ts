@@ -74,7 +74,7 @@ describe("lthc report", () => {
   it("writes report.md and the plots under <store>/report by default", async () => {
     const { code, stdout } = lthc("report", spec, "--store", store);
     expect(code).toBe(0);
-    expect(stdout).toBe("report: runs/report/report.md (2 plots)\n");
+    expect(stdout).toBe("report: runs/report/report.md (3 plots)\n");
     const md = await readFile(join(store, "report", "report.md"), "utf8");
     expect(md).toContain("## The three questions");
     expect(md).toContain("| lenet(32,16) | standard | synthetic | 1 |");

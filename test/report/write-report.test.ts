@@ -35,6 +35,8 @@ describe("writeReportForPlan", () => {
       "plots/1-lenet-300-100-clean-rewind-1.svg",
       "plots/2-lenet-300-100-pgd-linf-0.1-2-rewind-1.png",
       "plots/2-lenet-300-100-pgd-linf-0.1-2-rewind-1.svg",
+      "plots/overview-1-lenet-300-100.png",
+      "plots/overview-1-lenet-300-100.svg",
       "report.md",
       "results.csv",
     ]);
@@ -61,6 +63,12 @@ describe("writeReportForPlan", () => {
       "![lenet(300,100) · standard training · fashion-mnist · rewind 1](plots/1-lenet-300-100-clean-rewind-1.png)",
     );
     expect(md).toContain("| 25% | 86.00 ± 0.71 (n=2) | 70.00 ± 0.71 (n=2) | yes | no |");
+    expect(md).toContain(
+      "![lenet(300,100) on fashion-mnist · rewind 1: test accuracy against the training adversary](plots/overview-1-lenet-300-100.png)",
+    );
+    const overview = await readFile(join(outDir, "plots/overview-1-lenet-300-100.svg"), "utf8");
+    expect(overview).toContain("standard training");
+    expect(overview).toContain(PGD_NAME);
   });
 
   it("reports unfinished jobs as missing data instead of failing", async () => {

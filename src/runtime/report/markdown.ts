@@ -15,6 +15,8 @@ export interface ReportInput {
   finishedJobs: number;
   totalJobs: number;
   sections: ReportSection[];
+  /** Figure 4-1-style panels per model, one panel per training adversary. */
+  overviews: { title: string; png: string; svg: string }[];
   /** Relative path of the results CSV. */
   resultsCsv: string;
 }
@@ -147,6 +149,16 @@ export function reportMarkdown(input: ReportInput): string {
     ...summaryTable(input.sections),
     "",
   ];
+  for (const overview of input.overviews) {
+    lines.push(
+      `## Overview: ${overview.title}`,
+      "",
+      `![${overview.title}](${overview.png})`,
+      "",
+      `[SVG](${overview.svg})`,
+      "",
+    );
+  }
   for (const section of input.sections) lines.push(...groupSection(section));
   return `${lines.join("\n")}`;
 }

@@ -55,34 +55,66 @@ function plotData(group: GroupAnalysis): Datum[] {
   return data;
 }
 
-/** The Vega-Lite specification of one group's plot. */
-export function plotSpec(group: GroupAnalysis): TopLevelSpec {
-  const densities = [1, ...group.densities.map((d) => d.density)];
-  const sparsest = Math.min(...densities);
-  const yTitle =
-    group.trainAdversary === "clean" ? "clean test accuracy (%)" : `test accuracy under ${group.trainAdversary} (%)`;
+const LEGEND = {
+  orient: "bottom" as const,
+  direction: "vertical" as const,
+  labelLimit: 480,
+  symbolType: "stroke",
+  symbolStrokeWidth: 3,
+};
+
+function channels(densities: number[], yTitle: string) {
+  const sparsest = Math.min(1, ...densities);
   const domain = [SERIES.magnitude, SERIES.random, SERIES.dense];
   const color = {
     field: "series",
     type: "nominal" as const,
     title: null,
     scale: { domain, range: [COLORS.magnitude, COLORS.random, COLORS.dense] },
-    legend: {
-      orient: "bottom" as const,
-      direction: "vertical" as const,
-      labelLimit: 480,
-      symbolType: "stroke",
-      symbolStrokeWidth: 3,
-    },
+    legend: LEGEND,
   };
   const x = {
     field: "density",
     type: "quantitative" as const,
     title: "density (fraction of weights kept, log scale)",
     scale: { type: "log" as const, reverse: true, domain: [sparsest, 1], nice: false },
-    axis: { values: [...new Set(densities)], format: ".3~%", labelAngle: -45, grid: true },
+    axis: { values: [...new Set([1, ...densities])], format: ".3~%", labelAngle: -45, grid: true },
   };
   const y = { field: "mean", type: "quantitative" as const, title: yTitle, scale: { zero: false } };
+  return { x, y, color };
+}
+
+function layers({ x, y, color }: ReturnType<typeof channels>) {
+  return [
+    // One band per strategy in a constant colour: a colour-encoded band would switch the legend off.
+    ...(["magnitude", "random"] as const).map((strategy) => ({
+      transform: [{ filter: `datum.series === '${SERIES[strategy]}'` }],
+      mark: { type: "area" as const, opacity: 0.18, color: COLORS[strategy] },
+      encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" } },
+    })),
+    {
+      transform: [{ filter: `datum.series !== '${SERIES.dense}'` }],
+      mark: { type: "line" as const, point: { filled: true, size: 30 }, strokeWidth: 2 },
+      encoding: { x, y, color },
+    },
+    {
+      // The dense accuracy spans the whole axis, dashed.
+      transform: [{ filter: `datum.series === '${SERIES.dense}'` }],
+      mark: { type: "rule" as const, strokeDash: [6, 4], strokeWidth: 2 },
+      encoding: { y, color },
+    },
+  ];
+}
+
+function yTitleOf(group: GroupAnalysis): string {
+  return group.trainAdversary === "clean"
+    ? "clean test accuracy (%)"
+    : `test accuracy under ${group.trainAdversary} (%)`;
+}
+
+/** The Vega-Lite specification of one group's plot. */
+export function plotSpec(group: GroupAnalysis): TopLevelSpec {
+  const densities = group.densities.map((d) => d.density);
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: plotTitle(group), fontSize: 13 },
@@ -90,25 +122,36 @@ export function plotSpec(group: GroupAnalysis): TopLevelSpec {
     height: 320,
     data: { values: plotData(group) },
     config: { font: FONT_FAMILY, background: "white" },
-    layer: [
-      // One band per strategy in a constant colour: a colour-encoded band would switch the legend off.
-      ...(["magnitude", "random"] as const).map((strategy) => ({
-        transform: [{ filter: `datum.series === '${SERIES[strategy]}'` }],
-        mark: { type: "area" as const, opacity: 0.18, color: COLORS[strategy] },
-        encoding: { x, y: { ...y, field: "lo" }, y2: { field: "hi" } },
-      })),
-      {
-        transform: [{ filter: `datum.series !== '${SERIES.dense}'` }],
-        mark: { type: "line", point: { filled: true, size: 30 }, strokeWidth: 2 },
-        encoding: { x, y, color },
-      },
-      {
-        // The dense accuracy spans the whole axis, dashed.
-        transform: [{ filter: `datum.series === '${SERIES.dense}'` }],
-        mark: { type: "rule", strokeDash: [6, 4], strokeWidth: 2 },
-        encoding: { y, color },
-      },
-    ],
+    layer: layers(channels(densities, yTitleOf(group))),
+  };
+}
+
+/** A panel's name in an overview: the training it shows. */
+export function trainingName(group: GroupAnalysis): string {
+  return group.trainAdversary === "clean" ? "standard training" : group.trainAdversary;
+}
+
+/**
+ * Figure 4-1 proper: one panel per training adversary of a model, each on its own y
+ * axis, every panel tested against the adversary it trained on.
+ */
+export function overviewSpec(title: string, groups: GroupAnalysis[]): TopLevelSpec {
+  const densities = groups.flatMap((g) => g.densities.map((d) => d.density));
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: title, fontSize: 14, anchor: "start" },
+    config: { font: FONT_FAMILY, background: "white" },
+    columns: 3,
+    // Concatenated, not faceted, so that every panel keeps its own y axis and layers.
+    concat: groups.map((g) => ({
+      title: { text: trainingName(g), fontSize: 12 },
+      width: 300,
+      height: 200,
+      data: { values: plotData(g) },
+      // A short y title: with long rotated titles Vega's headless layout misplaces the panel titles.
+      layer: layers(channels(densities, "accuracy (%)")),
+    })),
+    resolve: { scale: { y: "independent" } },
   };
 }
 

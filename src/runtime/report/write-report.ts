@@ -9,8 +9,8 @@ import type { Plan } from "../../compiler/plan-types.js";
 import { writeFileAtomic } from "../atomic.js";
 import { analyzeResults, type GroupAnalysis } from "./analysis.js";
 import { loadResults } from "./load.js";
-import { type ReportSection, reportMarkdown } from "./markdown.js";
-import { plotSpec, renderPng, renderSvg } from "./plot.js";
+import { type ReportInput, type ReportSection, reportMarkdown } from "./markdown.js";
+import { overviewSpec, plotSpec, renderPng, renderSvg } from "./plot.js";
 import { planForSpec } from "./spec-plan.js";
 import { toCsv } from "./table.js";
 
@@ -40,6 +40,32 @@ export function plotName(index: number, group: GroupAnalysis): string {
     .replace(/[^a-z0-9.]+/g, "-")
     .replace(/^-+|-+$/g, "");
   return `${index + 1}-${slug}`;
+}
+
+/**
+ * Groups that differ only in the training adversary, for Figure 4-1-style overviews:
+ * same dataset, model, pruning method, rewind point and scope.
+ */
+export function overviewFamilies(groups: GroupAnalysis[]): { title: string; slug: string; groups: GroupAnalysis[] }[] {
+  const families = new Map<string, GroupAnalysis[]>();
+  for (const g of groups.filter(hasData)) {
+    const key = [g.dataset, g.model, g.method, g.rewind, g.scope].join("|");
+    families.set(key, [...(families.get(key) ?? []), g]);
+  }
+  return [...families.values()]
+    .filter((members) => new Set(members.map((g) => g.trainAdversary)).size > 1)
+    .map((members, index) => {
+      const g = members[0];
+      const rewind = g.rewind ? ` · rewind ${g.rewind}` : "";
+      const scope = g.scope === "layerwise" ? " · layerwise pruning" : "";
+      const method = g.method === "iterative" ? " · IMP" : "";
+      const title = `${g.model} on ${g.dataset}${rewind}${scope}${method}: test accuracy against the training adversary`;
+      const slug = `overview-${index + 1}-${g.model
+        .toLowerCase()
+        .replace(/[^a-z0-9.]+/g, "-")
+        .replace(/^-+|-+$/g, "")}`;
+      return { title, slug, groups: members };
+    });
 }
 
 /** A plot needs at least one finished pruned run: density is its x axis. */
@@ -76,7 +102,15 @@ export async function writeReportForPlan(options: {
     await write(`plots/${name}.png`, renderPng(svg));
     sections.push({ group, plot: { svg: `plots/${name}.svg`, png: `plots/${name}.png` } });
   }
+  const overviews: ReportInput["overviews"] = [];
+  for (const family of overviewFamilies(groups)) {
+    const svg = await renderSvg(overviewSpec(family.title, family.groups));
+    await write(`plots/${family.slug}.svg`, svg);
+    await write(`plots/${family.slug}.png`, renderPng(svg));
+    overviews.push({ title: family.title, svg: `plots/${family.slug}.svg`, png: `plots/${family.slug}.png` });
+  }
   const markdown = reportMarkdown({
+    overviews,
     specFile: options.specFile,
     store: relative(process.cwd(), options.store) || ".",
     finishedJobs: loaded.finishedJobs,
