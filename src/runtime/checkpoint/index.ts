@@ -1,3 +1,2 @@
 export * from "./checkpoint.js";
 export * from "./format.js";
-export * from "./train-state.js";
