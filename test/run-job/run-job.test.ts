@@ -138,7 +138,7 @@ describe("runJob", () => {
     const onDisk = JSON.parse(await readFile(join(dirOf(dense.id), "metrics.json"), "utf8")) as EpochMetric[];
     expect(onDisk).toEqual(d.metrics);
     await stat(keptCheckpointPath(dirOf(dense.id), { epoch: 1, step: 0 }));
-    expect(events[0].type).toBe("start");
+    expect(events[0]).toMatchObject({ type: "start", resumedFrom: null, epochs: 3, batchesPerEpoch: 4 });
     expect(events.filter((e) => e.type === "epoch")).toHaveLength(3);
     expect(events.some((e) => e.type === "batch")).toBe(true);
 
@@ -148,7 +148,9 @@ describe("runJob", () => {
     expect(kept).toBe(Math.round(0.3 * total));
     expect(m.achievedDensity).toBe(kept / total);
 
-    const s = done(await runJob(context(sparse)));
+    const sparseEvents: JobEvent[] = [];
+    const s = done(await runJob(context(sparse, undefined, sparseEvents)));
+    expect(sparseEvents[0]).toMatchObject({ type: "start", resumedFrom: null });
     expect(s.metrics.map((x) => x.epoch)).toEqual([2, 2, 3, 3]);
     expect(s.achievedDensity).toBe(kept / total);
     const weights = await readTrainState(finalCheckpointPath(dirOf(sparse.id)));
@@ -175,7 +177,10 @@ describe("runJob", () => {
     const saved = await readTrainState(resumeCheckpointPath(dirOf(again.id)));
     expect(saved?.time).toEqual({ epoch: 1, step: 2 });
     expect(saved?.metrics.map((x) => x.epoch)).toEqual([1, 1]);
-    const resumed = done(await runJob(context(again)));
+    const resumeEvents: JobEvent[] = [];
+    const resumed = done(await runJob(context(again, undefined, resumeEvents)));
+    expect(resumeEvents[0]).toMatchObject({ type: "start" });
+    expect(resumeEvents[0].type === "start" && resumeEvents[0].resumedFrom).toMatch(/resume \(epoch 1 step 2\)$/);
     expect(resumed.metrics).toEqual(refMetrics);
     expect(await finalWeights(again.id)).toEqual(reference);
   });

@@ -89,8 +89,7 @@ export async function trainLoop(spec: LoopSpec): Promise<LoopResult> {
       jobId,
       epochs,
       batchesPerEpoch: bpe,
-      resumedFrom:
-        spec.start.epoch === 0 && spec.start.step === 0 ? null : `epoch ${spec.start.epoch} step ${spec.start.step}`,
+      resumedFrom: spec.resumedFrom,
     });
     const opts = { batchSize: batch, seed, flip: config.dataset.flip, crop: config.dataset.crop };
     let lastEvent = 0;
