@@ -122,7 +122,10 @@ function analyzeUnsafe(text: string, file: string): Analysis {
     ...(p.hint ? { hint: p.hint } : {}),
   }));
   const checked: CheckResult = check(parsed.file, text);
-  const diagnostics = [...syntax, ...checked.diagnostics].sort((a, b) => a.range.start.offset - b.range.start.offset);
+  // "No sweep" is noise when the sweep is there but did not parse.
+  const semantic =
+    syntax.length > 0 ? checked.diagnostics.filter((d) => d.code !== CODES.noSweeps) : checked.diagnostics;
+  const diagnostics = [...syntax, ...semantic].sort((a, b) => a.range.start.offset - b.range.start.offset);
   const failed = diagnostics.some((d) => d.severity === "error");
   return {
     file,

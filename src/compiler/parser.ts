@@ -86,8 +86,11 @@ class LthParser extends EmbeddedActionsParser {
     return this.OR9([{ ALT: () => this.CONSUME9(T.Identifier) }, { ALT: () => this.CONSUME9(T.SettingKeyword) }]);
   }
 
+  /** Statements parsed so far: kept even when recovery abandons the top rule. */
+  collected: A.Statement[] = [];
+
   public file = this.RULE("file", (): A.FileNode => {
-    const statements: A.Statement[] = [];
+    const statements = this.collected;
     let lastWasJunk = false;
     this.MANY(() => {
       this.OR([
@@ -99,7 +102,8 @@ class LthParser extends EmbeddedActionsParser {
         },
         {
           ALT: () => {
-            statements.push(this.SUBRULE(this.sweepDecl));
+            // Registers itself in `collected`.
+            this.SUBRULE(this.sweepDecl);
             lastWasJunk = false;
           },
         },
@@ -156,58 +160,69 @@ class LthParser extends EmbeddedActionsParser {
     "sweepDecl",
     (): A.SweepDecl => {
       const kw = this.CONSUME(T.Sweep);
-      let name: A.Name | null = null;
-      let model: A.Expr | null = null;
-      let block: A.Range | null = null;
-      const settings: A.Setting[] = [];
+      // Registered before its parts are parsed, so a sweep with a syntax error stays in the AST.
+      const node = this.ACTION(() => {
+        const k = tokenOffsets(kw);
+        const created: A.SweepDecl = {
+          kind: "Sweep",
+          name: null,
+          keywordRange: this.mk(k.start, k.end),
+          model: null,
+          settings: [],
+          block: null,
+          range: this.mk(k.start, k.end),
+        };
+        this.collected.push(created);
+        return created;
+      });
+      const grow = (end: number) =>
+        this.ACTION(() => {
+          if (Number.isFinite(end) && end > node.range.end.offset) node.range = this.mk(node.range.start.offset, end);
+        });
       this.OPTION({
         GATE: () => tokenMatcher(this.LA(2), T.Colon),
         DEF: () => {
-          name = this.name(this.nameToken());
-          this.CONSUME(T.Colon);
+          const name = this.name(this.nameToken());
+          this.ACTION(() => {
+            node.name = name;
+          });
+          grow(tokenOffsets(this.CONSUME(T.Colon)).end);
         },
       });
       this.OPTION2(() => {
-        model = this.SUBRULE(this.expr);
+        const model = this.SUBRULE(this.expr);
+        this.ACTION(() => {
+          node.model = model;
+        });
+        grow(nodeEnd(model));
       });
       this.MANY({
         // Only keywords continue a sweep; an unknown word starts a (misspelled) top-level setting.
         GATE: () => tokenMatcher(this.LA(1), T.SettingKeyword),
         DEF: () => {
-          settings.push(this.SUBRULE(this.setting, { ARGS: [false] }));
+          const setting = this.SUBRULE(this.setting, { ARGS: [false] });
+          this.ACTION(() => node.settings.push(setting));
+          grow(nodeEnd(setting));
         },
       });
-      let end = Number.NaN;
       this.OPTION3(() => {
         const open = this.CONSUME(T.LBrace);
+        this.ACTION(() => {
+          node.block = this.mk(tokenOffsets(open).start, tokenOffsets(open).end);
+        });
+        grow(tokenOffsets(open).end);
         this.MANY2(() => {
-          settings.push(this.SUBRULE2(this.setting, { ARGS: [true] }));
+          const setting = this.SUBRULE2(this.setting, { ARGS: [true] });
+          this.ACTION(() => node.settings.push(setting));
+          grow(nodeEnd(setting));
         });
         const close = this.CONSUME(T.RBrace);
         this.ACTION(() => {
-          end = tokenOffsets(close).end;
-          block = this.mk(tokenOffsets(open).start, end);
+          node.block = this.mk(tokenOffsets(open).start, tokenOffsets(close).end);
         });
+        grow(tokenOffsets(close).end);
       });
-      return this.ACTION(() => {
-        const k = tokenOffsets(kw);
-        const lastEnd = Math.max(
-          k.end,
-          nodeEnd(name ?? undefined) || 0,
-          nodeEnd(model ?? undefined) || 0,
-          ...settings.map((s) => nodeEnd(s) || 0),
-          Number.isFinite(end) ? end : 0,
-        );
-        return {
-          kind: "Sweep" as const,
-          name,
-          keywordRange: this.mk(k.start, k.end),
-          model,
-          settings,
-          block,
-          range: this.mk(k.start, lastEnd),
-        };
-      });
+      return node;
     },
     { recoveryValueFunc: () => this.errorStatement() as unknown as A.SweepDecl },
   );
@@ -471,15 +486,19 @@ export function parse(text: string): ParseOutput {
   }));
   parser.lines = lines;
   parser.junk = [];
+  parser.collected = [];
   parser.input = lexed.tokens;
-  let file: A.FileNode;
   try {
-    file = parser.file();
+    parser.file();
   } catch {
-    // Recovery should make this unreachable; an empty file keeps analyze() total.
-    file = { kind: "File", statements: [], range: lines.range(0, text.length) };
     problems.push({ message: "could not parse this file", start: 0, end: 0 });
   }
+  // The top rule's own result is lost when recovery gives up on it; the statements are not.
+  const file: A.FileNode = {
+    kind: "File",
+    statements: parser.collected.filter(Boolean),
+    range: lines.range(0, text.length),
+  };
   for (const e of parser.errors) problems.push(syntaxProblem(e, text));
   problems.push(...parser.junk);
   const comments = (lexed.groups.comments ?? []) as IToken[];

@@ -8,6 +8,7 @@ import {
   ADVERSARIES,
   AUGMENTATIONS,
   DATASET_ENTRIES,
+  lookup,
   MODELS,
   NORMS,
   OPTIMIZERS,
@@ -177,12 +178,22 @@ export class Values {
     const name = e.kind === "Ref" ? e.name : e.callee.text;
     const range = e.kind === "Ref" ? e.range : e.callee.range;
     if (name === "") return [];
+    const other = lookup(name).find((x) => x.kind !== "option");
+    if (other && !candidates.includes(name)) {
+      this.ev.report(
+        CODES.wrongType,
+        { range },
+        `expected ${article(expected)} ${expected}, found the ${other.kind} \`${name}\``,
+        `e.g. ${example}`,
+      );
+      return [];
+    }
     const s = suggest(name, [...candidates, ...this.ev.lets.keys()]);
     this.ev.report(
       CODES.unknownName,
       { range },
       `unknown ${expected} \`${name}\``,
-      s ? `did you mean \`${s}\`?` : `expected ${expected === "name" ? "one of" : `a ${expected} such as`} ${example}`,
+      s ? `did you mean \`${s}\`?` : `expected ${article(expected)} ${expected} such as ${example}`,
       s ? { range, newText: s, title: `Change to \`${s}\`` } : undefined,
     );
     return [];
@@ -625,6 +636,10 @@ export class Values {
     if (e.kind === "Call") return this.badName(e, "pruning strategy", names(STRATEGIES), "`global`");
     return this.wrongKind(e, "a pruning strategy", "global|random");
   }
+}
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? "an" : "a";
 }
 
 function signatureOf(fn: string, params: ParamSpec[]): string {
