@@ -25,7 +25,9 @@ describe("the verbatim line", () => {
   it("has densities 0.8^2 … 0.8^16", () => {
     const densities = [...new Set(ps.map((p) => p.prune!.density))].sort((a, b) => b - a);
     expect(densities).toHaveLength(15);
-    densities.forEach((d, i) => expect(d).toBeCloseTo(0.8 ** (i + 2), 12));
+    densities.forEach((d, i) => {
+      expect(d).toBeCloseTo(0.8 ** (i + 2), 12);
+    });
   });
 
   it("resolves every setting to Table A.1 defaults", () => {
