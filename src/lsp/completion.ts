@@ -4,24 +4,41 @@ import {
   type CompletionParams,
   type Range as LspRange,
 } from "vscode-languageserver/node.js";
+import type { TextDocument } from "vscode-languageserver-textdocument";
 import { type CatalogEntry, catalog, SETTINGS_BY_NAME } from "../compiler/index.js";
 import type { Feature } from "./context.js";
 import { offsetOf, spanToLspRange } from "./convert.js";
 import { type Cursor, type CursorContext, cursorAt } from "./cursor.js";
 import { calleeEntry, entryMarkdown, fence, markdown, valuesForParam, valuesForSetting } from "./docs.js";
-import type { DocumentAnalysis } from "./language.js";
+import type { DocumentAnalysis, LexToken } from "./language.js";
 import { letDeclOf } from "./names.js";
 import { guard } from "./safe.js";
 
-export const completion: Feature = ({ connection, analyses, log }) => {
+/**
+ * What completion reads: the current text's tokens, and the `let` names of the latest
+ * analysis (which may lag a keystroke behind) — never a whole analysis per keystroke.
+ */
+export interface CompletionInput {
+  document: TextDocument;
+  tokens: LexToken[];
+  lets: { name: string; source: string }[];
+}
+
+export const completion: Feature = ({ connection, documents, analyses, log }) => {
   connection.onCompletion(
     guard(
       "completion",
       (): CompletionItem[] => [],
       log,
       (params: CompletionParams) => {
-        const analysis = analyses.get(params.textDocument.uri);
-        return analysis ? completionsAt(analysis, offsetOf(analysis.document, params.position)) : [];
+        const document = documents.get(params.textDocument.uri);
+        if (!document) return [];
+        const input: CompletionInput = {
+          document,
+          tokens: analyses.tokens(document),
+          lets: letsOf(analyses.latest(document)),
+        };
+        return completionsAt(input, offsetOf(document, params.position));
       },
     ),
   );
@@ -41,7 +58,7 @@ const ITEM_KIND: Record<string, CompletionItemKind> = {
   unit: CompletionItemKind.Unit,
 };
 
-export function completionsAt(analysis: DocumentAnalysis, offset: number): CompletionItem[] {
+export function completionsAt(analysis: CompletionInput, offset: number): CompletionItem[] {
   const cursor = cursorAt(analysis.tokens, offset);
   const range = spanToLspRange(
     analysis.document,
@@ -67,7 +84,7 @@ export function completionsAt(analysis: DocumentAnalysis, offset: number): Compl
 }
 
 /** Candidate groups, most relevant first. */
-function candidates(analysis: DocumentAnalysis, cursor: Cursor): CompletionItem[][] {
+function candidates(analysis: CompletionInput, cursor: Cursor): CompletionItem[][] {
   const context: CursorContext = cursor.context;
   const lets = letItems(analysis);
   switch (context.kind) {
@@ -94,7 +111,7 @@ function candidates(analysis: DocumentAnalysis, cursor: Cursor): CompletionItem[
 }
 
 function argumentItems(
-  analysis: DocumentAnalysis,
+  analysis: CompletionInput,
   cursor: Cursor,
   context: Extract<CursorContext, { kind: "argument" }>,
   lets: CompletionItem[],
@@ -140,23 +157,26 @@ function statementKeywords(): CompletionItem[] {
   return entries(catalog.keywords.filter((k) => k.name === "sweep" || k.name === "let"));
 }
 
-function letItems(analysis: DocumentAnalysis): CompletionItem[] {
+export function letsOf(analysis: DocumentAnalysis): CompletionInput["lets"] {
   return analysis.definitions
     .filter((d) => d.kind === "let")
     .map((d) => {
       const decl = letDeclOf(analysis, d);
-      const source = decl ? analysis.sourceOf(decl.range) : `let ${d.name}`;
-      return {
-        label: d.name,
-        kind: CompletionItemKind.Variable,
-        detail: source,
-        documentation: markdown(`Defined in this file:\n\n${fence(source)}`),
-      };
+      return { name: d.name, source: decl ? analysis.sourceOf(decl.range) : `let ${d.name}` };
     });
 }
 
+function letItems(analysis: CompletionInput): CompletionItem[] {
+  return analysis.lets.map(({ name, source }) => ({
+    label: name,
+    kind: CompletionItemKind.Variable,
+    detail: source,
+    documentation: markdown(`Defined in this file:\n\n${fence(source)}`),
+  }));
+}
+
 /** Right after a bare number (`80|`), its possible units, appended (not replacing the number). */
-function unitItems(analysis: DocumentAnalysis, cursor: Cursor, setting: string | null): CompletionItem[] | null {
+function unitItems(analysis: CompletionInput, cursor: Cursor, setting: string | null): CompletionItem[] | null {
   const word = cursor.word;
   if (!word?.isNumber || !/^[\d.eE+-]+$/.test(word.image)) return null;
   const at = spanToLspRange(analysis.document, word.endOffset, word.endOffset);

@@ -52,7 +52,7 @@ export interface DocumentAnalysis {
 }
 
 function lexTokens(analysis: Analysis): LexToken[] {
-  if (analysis.tokens.length === 0 && analysis.text.trim() !== "") return fallbackTokens(analysis.text);
+  if (analysis.tokens.length === 0 && analysis.text.trim() !== "") return lexText(analysis.text);
   return analysis.tokens.map((token) => ({
     startOffset: token.range.start.offset,
     endOffset: token.range.end.offset,
@@ -87,10 +87,10 @@ export function analyzeDocument(document: TextDocument): DocumentAnalysis {
 }
 
 /**
- * Should the compiler fail on some text (it reports an internal error and no tokens),
- * completion and highlighting still work from the compiler's lexer alone.
+ * The compiler's lexer alone: what completion needs on every keystroke, and what
+ * keeps highlighting alive should the compiler fail on some text (no tokens then).
  */
-function fallbackTokens(text: string): LexToken[] {
+export function lexText(text: string): LexToken[] {
   const lexed = T.lthLexer.tokenize(text);
   const comments = (lexed.groups.comments ?? []) as IToken[];
   const keywords = [T.Sweep, T.Let, T.In, T.By, T.SettingKeyword];
