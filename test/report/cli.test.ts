@@ -77,8 +77,8 @@ describe("lthc report", () => {
     expect(stdout).toBe("report: runs/report/report.md (3 plots)\n");
     const md = await readFile(join(store, "report", "report.md"), "utf8");
     expect(md).toContain("## The three questions");
-    expect(md).toContain("| lenet(32,16) | standard | synthetic | 1 |");
-    expect(md).toContain("| lenet(32,16) | pgd(linf,0.1,1) | synthetic | 1 |");
+    expect(md).toContain("| lenet(32,16) | standard | synthetic | global one-shot, rewind 1 |");
+    expect(md).toContain("| lenet(32,16) | pgd(linf,0.1,1) | synthetic | global one-shot, rewind 1 |");
   });
 
   it("says so when the store has no results for the spec", () => {

@@ -54,10 +54,10 @@ describe("writeReportForPlan", () => {
     const md = await readFile(join(outDir, "report.md"), "utf8");
     expect(md).toContain("36 of 36 plan jobs finished");
     expect(md).toContain(
-      "| lenet(300,100) | standard | fashion-mnist | 1 | 85.00 ± 0.71 (n=2) | yes (at 50%, 25%) | yes (random fails at 25%) | 25% | (this is standard training) |",
+      "| lenet(300,100) | standard | fashion-mnist | global one-shot, rewind 1 | 85.00 ± 0.71 (n=2) | yes (at 50%, 25%) | yes (random fails at 25%) | 25% | (this is standard training) |",
     );
     expect(md).toContain(
-      `| lenet(300,100) | ${PGD_NAME} | fashion-mnist | 1 | 60.00 ± 0.71 (n=2) | yes (at 50%) | no (random pruning matches too) | 50% | denser than standard (25%) |`,
+      `| lenet(300,100) | ${PGD_NAME} | fashion-mnist | global one-shot, rewind 1 | 60.00 ± 0.71 (n=2) | yes (at 50%) | no (random pruning matches too) | 50% | denser than standard (25%) |`,
     );
     expect(md).toContain(
       "![lenet(300,100) · standard training · fashion-mnist · rewind 1](plots/1-lenet-300-100-clean-rewind-1.png)",

@@ -68,6 +68,13 @@ export function standardAnswer(group: GroupAnalysis): string {
   return `${relation} standard (${densityText(std)})`;
 }
 
+/** "global one-shot, rewind 8"; "—" for a sweep without pruning. */
+export function pruningText(group: GroupAnalysis): string {
+  if (!group.method) return "—";
+  const method = group.method === "iterative" ? "IMP" : "one-shot";
+  return `${group.scope ? `${group.scope} ` : ""}${method}, rewind ${group.rewind}`;
+}
+
 function cell(text: string): string {
   return text.replaceAll("|", "\\|");
 }
@@ -82,7 +89,7 @@ function summaryTable(sections: ReportSection[]): string[] {
       "Model",
       "Training",
       "Dataset",
-      "Rewind",
+      "Pruning",
       "Dense accuracy (%)",
       "1. Matching subnetwork?",
       "2. Nontrivial?",
@@ -97,7 +104,7 @@ function summaryTable(sections: ReportSection[]): string[] {
         group.model,
         trainingText(group),
         group.dataset,
-        group.rewind || "—",
+        pruningText(group),
         statText(group.dense),
         matchingAnswer(group),
         nontrivialAnswer(group),
