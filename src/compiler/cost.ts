@@ -2,26 +2,19 @@
  * The cost model: how many training epochs and forward+backward image passes a job
  * performs. Estimates only; see docs/planner.md for the model and its constants.
  */
-import type { AdversaryConfig, DatasetConfig, DatasetName, TrainConfig, TrainTime } from "./config.js";
-
-/** Full split sizes; a subset caps them. Synthetic matches the runtime's generated set. */
-export const DATASET_SIZES: Record<DatasetName, { train: number; test: number }> = {
-  cifar10: { train: 50_000, test: 10_000 },
-  mnist: { train: 60_000, test: 10_000 },
-  "fashion-mnist": { train: 60_000, test: 10_000 },
-  synthetic: { train: 2_000, test: 500 },
-};
+import type { AdversaryConfig, DatasetConfig, TrainConfig, TrainTime } from "./config.js";
+import { DATASETS } from "./datasets.js";
 
 /** A clean forward pass costs about a third of a forward+backward pass. */
 export const CLEAN_EVAL_PASS = 1 / 3;
 
 export function trainSize(dataset: DatasetConfig): number {
-  const full = DATASET_SIZES[dataset.name].train;
+  const full = DATASETS[dataset.name].trainSize;
   return dataset.trainSubset === null ? full : Math.min(full, dataset.trainSubset);
 }
 
 export function testSize(dataset: DatasetConfig): number {
-  const full = DATASET_SIZES[dataset.name].test;
+  const full = DATASETS[dataset.name].testSize;
   return dataset.testSubset === null ? full : Math.min(full, dataset.testSubset);
 }
 
