@@ -80,3 +80,26 @@ describe("chooseMode", () => {
     expect(chooseMode({ isTTY: false })).toBe("plain");
   });
 });
+
+describe("terminal reporter", () => {
+  it("draws the Ink view to the stream and leaves the final state on close", async () => {
+    const out = new PassThrough() as PassThrough & { columns: number; isTTY: boolean };
+    out.columns = 100;
+    out.isTTY = true;
+    const text = await collect(out, async () => {
+      const reporter = createReporter({ mode: "tty", out: out as unknown as NodeJS.WriteStream, color: false });
+      for (const event of finishedEvents) reporter.handle(event);
+      await reporter.close();
+    });
+    expect(text).toContain("✓ dense lenet pgd(linf,0.1,2) rep 1 — in 1m15s");
+    expect(text).toContain("✗ mask magnitude 51.2% rep 1 FAILED: mask source missing");
+    expect(text).toContain("finished in 2m05s");
+  });
+});
+
+async function collect(stream: PassThrough, run: () => Promise<void>): Promise<string> {
+  const chunks: string[] = [];
+  stream.on("data", (chunk: Buffer) => chunks.push(chunk.toString("utf8")));
+  await run();
+  return chunks.join("");
+}

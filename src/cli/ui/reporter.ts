@@ -78,7 +78,9 @@ const TICK_MS = 1000;
 function inkReporter(out: NodeJS.WriteStream, color: boolean, now: () => number): Reporter {
   let state: RunState = initialState(now());
   const view = () => createElement(RunView, { state, now: now(), color });
-  const app = render(view(), { stdout: out, exitOnCtrlC: false, patchConsole: true });
+  // Ctrl-C is the executor's (first: stop cleanly, second: at once), so Ink must not exit on it.
+  // Stray console output is routed above the view only when the view owns the real stdout.
+  const app = render(view(), { stdout: out, exitOnCtrlC: false, patchConsole: out === process.stdout });
   let pending: NodeJS.Timeout | null = null;
   const redraw = () => {
     if (pending) clearTimeout(pending);
