@@ -89,7 +89,7 @@ function JobRow({ job, color }: { job: RunningJob; color: boolean }) {
 
 /** "epoch 2/4 batch 5/10"; after the last epoch, its last batch rather than "epoch 5/4". */
 function positionText(job: RunningJob): string {
-  if (job.batchesPerEpoch <= 0) return "starting";
+  if (job.batchesPerEpoch <= 0 || job.epoch === 0) return "starting";
   if (job.epoch > job.epochs)
     return `epoch ${job.epochs}/${job.epochs} batch ${job.batchesPerEpoch}/${job.batchesPerEpoch}`;
   return `epoch ${job.epoch}/${job.epochs} batch ${job.batch}/${job.batchesPerEpoch}`;

@@ -194,6 +194,7 @@ export function jobEta(job: RunningJob): number | null {
  * per second this process has achieved across all workers. Null until measured.
  */
 export function planEta(state: RunState, now: number): number | null {
+  if (state.jobs.size === 0) return null;
   const elapsed = (now - state.startedAt) / 1000;
   let trained = state.epochsFinished;
   let remaining = 0;
