@@ -47,11 +47,12 @@ export function formatDataset(dataset: DatasetConfig): string {
 }
 
 export function formatSchedule(schedule: ScheduleConfig): string {
-  const milestones = schedule.milestones.length > 0 ? schedule.milestones.join(", ") : "none";
+  const epochs = `epoch${schedule.milestones.length === 1 ? "" : "s"} ${schedule.milestones.join(", ")}`;
+  const decay = schedule.milestones.length === 0 ? "constant lr" : `lr ×${schedule.gamma} at ${epochs}`;
   return (
     `${schedule.epochs} epochs, batch ${schedule.batch}, ${schedule.optimizer} lr ${schedule.lr} ` +
     `momentum ${schedule.momentum}${schedule.nesterov ? " (nesterov)" : ""}, weight decay ${schedule.weightDecay}, ` +
-    `lr ×${schedule.gamma} at epochs ${milestones}`
+    decay
   );
 }
 
@@ -71,7 +72,7 @@ export function explainPoint(plan: Plan, points: readonly Point[], index: number
     `  params          ${formatParams(point.params)}`,
     `  dataset         ${formatDataset(train.dataset)}`,
     `  model           ${formatModel(train.model)}`,
-    `  adversary       ${formatAdversary(train.adversary)}`,
+    `  adversary       ${train.adversary.kind === "none" ? "none (standard training)" : formatAdversary(train.adversary)}`,
     `  schedule        ${formatSchedule(train.schedule)}`,
     `  test every epoch`,
     ...train.testAdversaries.map((adversary) => `                  ${formatAdversary(adversary)}`),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { explainPoint, formatCount, formatPlanSummary, formatTime } from "../../src/compiler/explain.js";
 import { buildPlan } from "../../src/compiler/plan.js";
-import { oneShot, point, verbatimPoints } from "./make-point.js";
+import { CLEAN, oneShot, point, thesisTrain, verbatimPoints } from "./make-point.js";
 
 describe("explain", () => {
   it("prints every resolved setting of a point and its job ids", () => {
@@ -37,5 +37,16 @@ describe("explain", () => {
     expect(summary).toContain("480 points in 1 sweep");
     expect(summary).toContain("16 dense runs, 480 mask jobs, 480 sparse runs (976 in all)");
     expect(summary).toContain("75,520 with sharing, 149,760 without (1.98× less work)");
+  });
+});
+
+describe("explain wording", () => {
+  it("calls a training adversary of none standard training and spells milestones", () => {
+    const p = point({ train: { ...thesisTrain(1, CLEAN), schedule: { ...thesisTrain().schedule, milestones: [3] } } });
+    const text = explainPoint(buildPlan([p]), [p], 0);
+    expect(text).toContain("adversary       none (standard training)");
+    expect(text).toContain("lr ×0.1 at epoch 3");
+    const q = point({ train: { ...thesisTrain(), schedule: { ...thesisTrain().schedule, milestones: [] } } });
+    expect(explainPoint(buildPlan([q]), [q], 0)).toContain("weight decay 0.0001, constant lr");
   });
 });

@@ -1,22 +1,12 @@
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import type { Diagnostic } from "../../compiler/diagnostics.js";
 import { renderDiagnostics } from "../../compiler/diagnostics.js";
 import { explainPoint, formatPlanSummary } from "../../compiler/explain.js";
+import { analyze } from "../../compiler/index.js";
 import { buildPlan } from "../../compiler/plan.js";
 import type { Plan } from "../../compiler/plan-types.js";
 import type { Point } from "../../compiler/points.js";
 import { UserError } from "../../runtime/user-error.js";
-
-interface CompilerModule {
-  analyze(text: string, file: string): { points: Point[]; diagnostics: Diagnostic[] };
-}
-
-/** Loaded at run time so this command builds while the front-end is still landing. */
-async function loadCompiler(): Promise<CompilerModule> {
-  const path = "../../compiler/index.js";
-  return (await import(path)) as CompilerModule;
-}
 
 interface PlanOptions {
   json?: boolean;
@@ -60,9 +50,9 @@ function explain(plan: Plan, points: readonly Point[], option: string | true): s
   return indices.map((index) => explainPoint(plan, points, index)).join("\n");
 }
 
-export async function planCommand(file: string, options: PlanOptions): Promise<void> {
+export function planCommand(file: string, options: PlanOptions): void {
   const text = readSpec(file);
-  const result = (await loadCompiler()).analyze(text, file);
+  const result = analyze(text, file);
   if (result.diagnostics.length > 0) process.stderr.write(`${renderDiagnostics(result.diagnostics, text, file)}\n`);
   if (result.diagnostics.some((d) => d.severity === "error")) {
     process.exitCode = 1;
@@ -85,5 +75,5 @@ export function registerPlan(program: Command): void {
     .argument("<file>", "the .lth spec")
     .option("--json", "print the whole plan as JSON")
     .option("--explain [n]", "print point n (1-based) fully resolved; without n, the first point of each sweep")
-    .action(async (file: string, options: PlanOptions) => planCommand(file, options));
+    .action((file: string, options: PlanOptions) => planCommand(file, options));
 }
