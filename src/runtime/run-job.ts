@@ -22,7 +22,7 @@ import {
 import { readMask, writeMask } from "./prune/mask-file.js";
 import { deriveSeed } from "./rng.js";
 import { tf } from "./tf.js";
-import { checkpointPathAt, Diverged, resumeCheckpointPath, trainLoop } from "./train/loop.js";
+import { checkpointPathAt, Diverged, finalCheckpointPath, resumeCheckpointPath, trainLoop } from "./train/loop.js";
 import { applyMasks } from "./train/step.js";
 import { readTrainState, restoreModel, type TrainState } from "./train/train-state.js";
 import { UserError } from "./user-error.js";
@@ -73,7 +73,18 @@ async function withModel<T>(
   }
 }
 
+/**
+ * A job whose final checkpoint exists finished training (only the executor's
+ * result file may be missing): answer from the checkpoint instead of retraining.
+ */
+async function finished(ctx: JobContext): Promise<EpochMetric[] | null> {
+  const final = await readTrainState(finalCheckpointPath(ctx.dir));
+  return final === null ? null : final.metrics;
+}
+
 async function runDense(ctx: JobContext, job: DenseJob): Promise<TrainOutcome> {
+  const already = await finished(ctx);
+  if (already !== null) return { status: "done", metrics: already, density: null };
   const seed = jobSeed(job);
   const data = await loadDataset(job.config.dataset);
   return withModel(job, data, seed, async (model) => {
@@ -100,6 +111,8 @@ async function runSparse(ctx: JobContext, job: SparseJob): Promise<TrainOutcome>
   const seed = jobSeed(job);
   const data = await loadDataset(job.config.dataset);
   const mask = await readMask(maskFile(ctx.dependencyDir(job.config.mask)));
+  const already = await finished(ctx);
+  if (already !== null) return { status: "done", metrics: already, density: achievedDensity(mask) };
   return withModel(job, data, seed, async (model) => {
     const resumePath = resumeCheckpointPath(ctx.dir);
     let start = await readTrainState(resumePath);

@@ -138,6 +138,13 @@ describe("runJob", () => {
     const onDisk = JSON.parse(await readFile(join(dirOf(dense.id), "metrics.json"), "utf8")) as EpochMetric[];
     expect(onDisk).toEqual(d.metrics);
     await stat(keptCheckpointPath(dirOf(dense.id), { epoch: 1, step: 0 }));
+    await expect(stat(resumeCheckpointPath(dirOf(dense.id)))).rejects.toThrow();
+    // A restart after the final checkpoint answers from it without training again.
+    const finalTime = (await stat(finalCheckpointPath(dirOf(dense.id)))).mtimeMs;
+    const rerunEvents: JobEvent[] = [];
+    expect(done(await runJob(context(dense, undefined, rerunEvents))).metrics).toEqual(d.metrics);
+    expect(rerunEvents).toEqual([]);
+    expect((await stat(finalCheckpointPath(dirOf(dense.id)))).mtimeMs).toBe(finalTime);
     expect(events[0]).toMatchObject({ type: "start", resumedFrom: null, epochs: 3, batchesPerEpoch: 4 });
     expect(events.filter((e) => e.type === "epoch")).toHaveLength(3);
     expect(events.some((e) => e.type === "batch")).toBe(true);

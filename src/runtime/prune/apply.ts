@@ -1,6 +1,7 @@
 import type { Model } from "../models/model.js";
 import { tf } from "../tf.js";
 import type { MaskTensors } from "../train/step.js";
+import { UserError } from "../user-error.js";
 import type { LayerWeights, Mask } from "./mask.js";
 
 /** The model's prunable weights as plain arrays, in parameter order. */
@@ -31,7 +32,10 @@ export function maskTensors(model: Model, mask: Mask): MaskTensors {
     const n = p.variable.size;
     if (l === undefined || l.keep.length !== n) {
       tf.dispose([...out.values()]);
-      throw new Error(`mask does not match the model at ${p.name}`);
+      throw new UserError(
+        `mask does not match model ${model.description} at ${p.name}`,
+        "the run store holds a mask for another model; delete the mask job's directory to recompute it",
+      );
     }
     out.set(p.variable.name, tf.tensor(Float32Array.from(l.keep), p.variable.shape, "float32"));
   }

@@ -5,6 +5,7 @@
  * masks are deterministic on every backend.
  */
 import { Rng } from "../rng.js";
+import { UserError } from "../user-error.js";
 
 export interface LayerWeights {
   name: string;
@@ -60,7 +61,10 @@ function aligned(layers: readonly { name: string; shape: number[] }[], mask: Mas
   return layers.map((l) => {
     const m = byName.get(l.name);
     if (m === undefined || m.keep.length !== size(l.shape)) {
-      throw new Error(`mask does not match the model: layer ${l.name}`);
+      throw new UserError(
+        `the previous mask does not match the model at layer ${l.name}`,
+        "delete the mask job directories of this IMP chain to recompute them",
+      );
     }
     return m;
   });

@@ -5,6 +5,7 @@
  * abort), and a final checkpoint. Everything random is a function of
  * (seed, epoch, step), so a resumed run repeats the uninterrupted one exactly.
  */
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { TrainConfig, TrainTime } from "../../compiler/config.js";
 import { writeFileAtomic } from "../atomic.js";
@@ -123,6 +124,8 @@ export async function trainLoop(spec: LoopSpec): Promise<LoopResult> {
     }
     await keepAt({ epoch: epochs, step: 0 });
     await save(finalCheckpointPath(ctx.dir), { epoch: epochs, step: 0 }, false);
+    // The final checkpoint answers a restart now (it holds the metrics); drop the large resume file.
+    await rm(resumeCheckpointPath(ctx.dir), { force: true });
     return { status: "done", metrics };
   } finally {
     optimizer.dispose();
