@@ -3,7 +3,7 @@ import { semanticTokensLegend } from "./semantic-tokens.js";
 
 export const serverCapabilities: ServerCapabilities = {
   textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-  completionProvider: { triggerCharacters: ["(", ",", " ", "|", "=", "["], resolveProvider: false },
+  completionProvider: { triggerCharacters: ["(", ",", "|", "="], resolveProvider: false },
   hoverProvider: true,
   inlayHintProvider: true,
   documentFormattingProvider: true,

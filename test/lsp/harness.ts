@@ -187,8 +187,8 @@ export interface Started {
 }
 
 /** Spawns the server the way editors do and completes the initialize handshake. */
-export async function startServer(): Promise<Started> {
-  const child = spawn(process.execPath, [join(root, "bin", "lthc.js"), "lsp", "--stdio"], {
+export async function startServer(args: string[] = ["--stdio"]): Promise<Started> {
+  const child = spawn(process.execPath, [join(root, "bin", "lthc.js"), "lsp", ...args], {
     stdio: ["pipe", "pipe", "pipe"],
   });
   const connection = createProtocolConnection(

@@ -31,6 +31,12 @@ describe("lthc lsp: handshake", () => {
     }
   });
 
+  it("runs on stdio without the --stdio flag too", async () => {
+    const { client: plain, capabilities } = await startServer([]);
+    expect(capabilities.serverInfo?.name).toBe("lthc");
+    await plain.shutdown();
+  });
+
   it("shuts down and exits cleanly", async () => {
     const { client: other } = await startServer();
     await other.shutdown();

@@ -8,7 +8,7 @@ import {
   type SemanticTokens,
   SymbolKind,
 } from "vscode-languageserver-protocol";
-import { type LspClient, parseMarkers, startServer } from "./harness.js";
+import { hoverText, type LspClient, parseMarkers, startServer } from "./harness.js";
 
 const SPEC = `# shared settings
 # for every sweep
@@ -130,6 +130,19 @@ describe("lsp structure features", () => {
     const uses = await request(false);
     expect(uses.map((l) => l.range.start)).toEqual([positions[0], { line: 8, character: 18 }]);
     expect((await request(true)).length).toBe(3);
+  });
+
+  it("hovers a let name (definition and use) with its value and use count", async () => {
+    const atUse = hoverText(await client.hover(uri, positions[0]));
+    expect(atUse).toContain("let eps = 0.1");
+    expect(atUse).toContain("used 2 times");
+    expect(hoverText(await client.hover(uri, { line: 2, character: 5 }))).toContain("let eps = 0.1");
+  });
+
+  it("hovers settings inside a block with their documentation and default", async () => {
+    const reps = hoverText(await client.hover(uri, { line: 10, character: 3 }));
+    expect(reps).toContain("Replicates");
+    expect(reps).toContain("Default: `1`");
   });
 
   it("answers empty results for an unknown document instead of failing", async () => {
