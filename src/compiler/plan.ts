@@ -22,9 +22,15 @@ function timeKey(at: TrainTime | "final"): string {
   return at === "final" ? "final" : `${at.epoch}:${at.step}`;
 }
 
-/** Every field of a PruneConfig, in a fixed order (a canonical form without sorting keys). */
+/**
+ * Every field of a PruneConfig, in a fixed order (a canonical form without sorting keys).
+ * `rest` must be empty: a field added to PruneConfig fails to type-check here until it is
+ * part of the key.
+ */
 function pruneKey(prune: PruneConfig): string {
-  const { strategy, scope, method, fraction, density, rewind } = prune;
+  const { strategy, scope, method, fraction, density, rewind, ...rest } = prune;
+  const unkeyed: Record<string, never> = rest;
+  void unkeyed;
   return `${strategy}|${scope}|${method}|${fraction}|${density}|${timeKey(rewind)}`;
 }
 
