@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { AdversaryConfig } from "../../src/compiler/config.js";
 import { crossEntropyPerExample } from "../../src/runtime/attack/loss.js";
 import { adversaryName, type PgdConfig, pgdAttack } from "../../src/runtime/attack/pgd.js";
+import { buildModel } from "../../src/runtime/models/build.js";
 import { tf } from "../../src/runtime/tf.js";
 import { useCpu } from "../train/cpu-backend.js";
 import { setParam, snapshot, TinyModel } from "../train/tiny-model.js";
@@ -191,5 +192,24 @@ describe("PGD", () => {
     expect(m.updateCalls).toBe(0);
     tf.dispose([x, y]);
     m.dispose();
+  });
+
+  it("leaves a real ResNet's BN running statistics untouched, in both BN modes", async () => {
+    const model = buildModel(
+      { kind: "resnet", depth: 8, width: 1 },
+      { shape: [8, 8, 3], numClasses: 10, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
+      1,
+    );
+    const x = tf.tidy(() => tf.randomUniform([4, 8, 8, 3], 0, 1, "float32", 2) as tf.Tensor4D);
+    const y = tf.tensor1d([0, 1, 2, 3], "int32");
+    const before = await snapshot(model);
+    const tensors = tf.memory().numTensors;
+    for (const bn of ["train", "eval"] as const) {
+      pgdAttack(model, x, y, pgd({ bn, labels: "predicted", randomStart: true, steps: 2 }), { seed: 1 }).dispose();
+    }
+    expect(tf.memory().numTensors).toBe(tensors);
+    expect(await snapshot(model)).toEqual(before);
+    tf.dispose([x, y]);
+    model.dispose();
   });
 });
