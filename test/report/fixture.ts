@@ -117,8 +117,16 @@ export function metricsOf(job: Job): EpochMetric[] {
 
 const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-/** Writes job.json, metrics.json and result.json (unless `unfinished` has the job) for every job. */
-export async function writeStore(store: string, plan: Plan, unfinished: Set<string> = new Set()): Promise<void> {
+/**
+ * Writes job.json, metrics.json and result.json for every job; jobs in `unfinished` get only
+ * their first epoch's metrics, and a failed status.json when `failed` is set.
+ */
+export async function writeStore(
+  store: string,
+  plan: Plan,
+  unfinished: Set<string> = new Set(),
+  failed = false,
+): Promise<void> {
   for (const job of plan.jobs) {
     const paths = jobPaths(store, job.id);
     await mkdir(paths.dir, { recursive: true });
@@ -126,6 +134,10 @@ export async function writeStore(store: string, plan: Plan, unfinished: Set<stri
     const metrics = metricsOf(job);
     if (unfinished.has(job.id)) {
       await writeFile(paths.metrics, json(metrics.filter((m) => m.epoch === 1)));
+      if (failed) {
+        const status = { state: "failed", attempts: 1, updatedAt: "2026-01-01T00:00:00Z", reason: "diverged" };
+        await writeFile(paths.status, json(status));
+      }
       continue;
     }
     await writeFile(paths.metrics, json(metrics));

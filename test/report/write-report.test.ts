@@ -74,11 +74,11 @@ describe("writeReportForPlan", () => {
   it("reports unfinished jobs as missing data instead of failing", async () => {
     const store = join(dir, "partial");
     const unfinished = new Set(plan.jobs.filter((j) => j.kind === "dense").map((j) => j.id));
-    await writeStore(store, plan, unfinished);
+    await writeStore(store, plan, unfinished, true);
     const outDir = join(dir, "partial-out");
     await writeReportForPlan({ plan, specFile: "tiny.lth", store, outDir });
     const md = await readFile(join(outDir, "report.md"), "utf8");
-    expect(md).toContain("32 of 36 plan jobs finished");
+    expect(md).toContain("32 of 36 plan jobs finished (4 failed: `lthc status tiny.lth` says why).");
     expect(md).toContain("| — | unknown (no finished dense run) | — | — | standard: unknown yet |");
   });
 

@@ -7,6 +7,8 @@ export interface LoadedResults {
   rows: ResultRow[];
   /** Jobs of the plan with a valid result.json. */
   finishedJobs: number;
+  /** Jobs of the plan whose last attempt failed (they have no result). */
+  failedJobs: number;
   totalJobs: number;
   /** Damaged store files met on the way (those jobs contribute what could be read). */
   problems: string[];
@@ -36,8 +38,13 @@ export async function loadResults(plan: Plan, storeDir: string): Promise<LoadedR
     for (const p of record.problems) problems.push(`${id}/${p.file}: ${p.reason}`);
   }
   let finishedJobs = 0;
+  let failedJobs = 0;
   for (const job of plan.jobs) {
     if (data.has(job.id) ? data.get(job.id)?.result : await store.isDone(job.id)) finishedJobs += 1;
+    else {
+      const status = await store.readStatus(job.id);
+      if (status.kind === "ok" && status.value.state === "failed") failedJobs += 1;
+    }
   }
-  return { rows: resultRows(plan, data), finishedJobs, totalJobs: plan.jobs.length, problems };
+  return { rows: resultRows(plan, data), finishedJobs, failedJobs, totalJobs: plan.jobs.length, problems };
 }

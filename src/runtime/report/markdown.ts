@@ -13,6 +13,7 @@ export interface ReportInput {
   store: string;
   /** Jobs of the plan that have finished, out of all. */
   finishedJobs: number;
+  failedJobs: number;
   totalJobs: number;
   sections: ReportSection[];
   /** Figure 4-1-style panels per model, one panel per training adversary. */
@@ -143,7 +144,8 @@ export function reportMarkdown(input: ReportInput): string {
   const lines = [
     `# lthc report: ${input.specFile}`,
     "",
-    `Run store \`${input.store}\`: ${input.finishedJobs} of ${input.totalJobs} plan jobs finished. ` +
+    `Run store \`${input.store}\`: ${input.finishedJobs} of ${input.totalJobs} plan jobs finished` +
+      (input.failedJobs > 0 ? ` (${input.failedJobs} failed: \`lthc status ${input.specFile}\` says why). ` : ". ") +
       `All result rows: [${input.resultsCsv}](${input.resultsCsv}).`,
     "",
     "Accuracy is each run's final-epoch test accuracy against the adversary it was trained with " +

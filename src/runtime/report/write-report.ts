@@ -114,6 +114,7 @@ export async function writeReportForPlan(options: {
     specFile: options.specFile,
     store: relative(process.cwd(), options.store) || ".",
     finishedJobs: loaded.finishedJobs,
+    failedJobs: loaded.failedJobs,
     totalJobs: loaded.totalJobs,
     sections,
     resultsCsv: "results.csv",
