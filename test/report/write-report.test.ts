@@ -50,6 +50,7 @@ describe("writeReportForPlan", () => {
     expect(svg).toContain("pruning with rewinding (magnitude)");
     expect(svg).toContain("random pruning (baseline)");
     expect(svg).toContain(`test accuracy under ${PGD_NAME} (%)`);
+    for (const tick of ["100%", "50%", "25%"]) expect(svg).toContain(`>${tick}<`);
 
     const md = await readFile(join(outDir, "report.md"), "utf8");
     expect(md).toContain("36 of 36 plan jobs finished");
