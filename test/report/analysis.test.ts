@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeResults, finalAccuracies, stat } from "../../src/runtime/report/analysis.js";
+import { matchingAnswer } from "../../src/runtime/report/markdown.js";
 import type { ResultRow } from "../../src/runtime/report/rows.js";
 
 const ADV = "pgd(linf,0.1,2)";
@@ -189,5 +190,14 @@ describe("analyzeResults", () => {
       ["layerwise", false, false],
     ]);
     expect(groups.map((g) => g.densities[0].random?.mean)).toEqual([0.7, 0.7]);
+  });
+
+  it("keeps a sweep without pruning as a group with only its dense accuracy", () => {
+    const [group] = analyzeResults([dense(1, 0.8), dense(2, 0.9)]);
+    expect(group.method).toBe("");
+    expect(group.dense?.mean).toBeCloseTo(0.85);
+    expect(group.densities).toEqual([]);
+    expect(group.matching).toBeNull();
+    expect(matchingAnswer(group)).toBe("— (the sweep does not prune)");
   });
 });

@@ -38,6 +38,7 @@ function trainingText(group: GroupAnalysis): string {
 }
 
 export function matchingAnswer(group: GroupAnalysis): string {
+  if (!group.method) return "— (the sweep does not prune)";
   if (group.matching === null) {
     return group.dense ? "unknown (no finished pruned run)" : "unknown (no finished dense run)";
   }
