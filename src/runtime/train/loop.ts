@@ -59,6 +59,29 @@ export interface LoopSpec {
 
 export type LoopResult = { status: "done"; metrics: EpochMetric[] } | { status: "interrupted" };
 
+/** Training images per second over a window, reported at most EVENTS_PER_SECOND times a second. */
+class Throughput {
+  private windowStart = performance.now();
+  private lastReport = 0;
+  private images = 0;
+
+  restart(): void {
+    this.windowStart = performance.now();
+    this.images = 0;
+  }
+
+  /** Count a batch; the rate when an event is due (or forced), else null. */
+  add(images: number, force: boolean): number | null {
+    this.images += images;
+    const t = performance.now();
+    if (!force && t - this.lastReport < 1000 / EVENTS_PER_SECOND) return null;
+    const rate = (this.images * 1000) / Math.max(t - this.windowStart, 1e-3);
+    this.lastReport = t;
+    this.restart();
+    return rate;
+  }
+}
+
 function sameTime(a: TrainTime, b: TrainTime): boolean {
   return a.epoch === b.epoch && a.step === b.step;
 }
@@ -81,8 +104,11 @@ export async function trainLoop(spec: LoopSpec): Promise<LoopResult> {
     await writeTrainState(path, { jobId, model, time, momentum, metrics });
     ctx.onEvent({ type: "checkpoint", jobId, path });
   };
-  const keepAt = async (t: TrainTime) => {
-    for (const k of spec.keep) if (sameTime(normalise(k, bpe), t)) await save(keptCheckpointPath(ctx.dir, k), k, true);
+  /** Save the keep checkpoints due at t; true when any was written. */
+  const keepAt = async (t: TrainTime): Promise<boolean> => {
+    const due = spec.keep.filter((k) => sameTime(normalise(k, bpe), t));
+    for (const k of due) await save(keptCheckpointPath(ctx.dir, k), k, true);
+    return due.length > 0;
   };
   try {
     ctx.onEvent({
@@ -93,26 +119,19 @@ export async function trainLoop(spec: LoopSpec): Promise<LoopResult> {
       resumedFrom: spec.resumedFrom,
     });
     const opts = { batchSize: batch, seed, flip: config.dataset.flip, crop: config.dataset.crop };
-    let lastEvent = 0;
-    let windowStart = performance.now();
-    let windowImages = 0;
+    const rate = new Throughput();
     for (const b of trainBatches(data.train, data.shape, opts, spec.start, epochs)) {
       const now: TrainTime = { epoch: b.epoch, step: b.step };
-      await keepAt(now);
+      if (await keepAt(now)) rate.restart();
       if (ctx.signal.aborted) {
         await save(resumeCheckpointPath(ctx.dir), now, true);
         return { status: "interrupted" };
       }
       const loss = step(model, optimizer, masks, config, b, seed);
       if (!Number.isFinite(loss)) throw new Diverged(`diverged (NaN loss) at epoch ${b.epoch + 1} step ${b.step + 1}`);
-      windowImages += b.size;
-      const t = performance.now();
-      if (t - lastEvent >= 1000 / EVENTS_PER_SECOND || b.step === bpe - 1) {
-        const imagesPerSec = (windowImages * 1000) / Math.max(t - windowStart, 1e-3);
+      const imagesPerSec = rate.add(b.size, b.step === bpe - 1);
+      if (imagesPerSec !== null) {
         ctx.onEvent({ type: "batch", jobId, epoch: b.epoch + 1, batch: b.step + 1, batches: bpe, imagesPerSec, loss });
-        lastEvent = t;
-        windowStart = t;
-        windowImages = 0;
       }
       if (b.step === bpe - 1) {
         const epochMetrics = evaluateEpoch(model, config, data, seed, b.epoch + 1);
@@ -120,6 +139,8 @@ export async function trainLoop(spec: LoopSpec): Promise<LoopResult> {
         await writeFileAtomic(join(ctx.dir, "metrics.json"), `${JSON.stringify(metrics, null, 2)}\n`);
         ctx.onEvent({ type: "epoch", jobId, epoch: b.epoch + 1, metrics: epochMetrics });
         await save(resumeCheckpointPath(ctx.dir), { epoch: b.epoch + 1, step: 0 }, true);
+        // Evaluation and checkpointing are not training throughput.
+        rate.restart();
       }
     }
     await keepAt({ epoch: epochs, step: 0 });
