@@ -75,3 +75,17 @@ describe("lthc plan", () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe("lthc plan on a file without sweeps", () => {
+  it("prints an empty plan and refuses to explain", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lthc-plan-"));
+    const empty = join(dir, "empty.lth");
+    writeFileSync(empty, "# nothing yet\nepochs 10\n");
+    const json = lthc("plan", empty, "--json");
+    expect(json.code).toBe(0);
+    expect((JSON.parse(json.stdout) as Plan).summary).toMatchObject({ points: 0, denseRuns: 0, trainEpochs: 0 });
+    const explained = lthc("plan", empty, "--explain");
+    expect(explained.code).toBe(1);
+    expect(explained.stderr).toContain("no points to explain");
+  });
+});

@@ -46,6 +46,7 @@ function firstOfEachSweep(points: readonly Point[]): number[] {
 }
 
 function explain(plan: Plan, points: readonly Point[], option: string | true): string {
+  if (points.length === 0) throw new UserError("there are no points to explain", "the file declares no sweep");
   const indices = option === true ? firstOfEachSweep(points) : [explainIndex(option, points.length)];
   return indices.map((index) => explainPoint(plan, points, index)).join("\n");
 }
