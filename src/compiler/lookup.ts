@@ -50,8 +50,11 @@ export function definitionsOf(file: FileNode): Definition[] {
           scope: null,
         });
       }
+      const seen = new Set<string>();
       walk(statement, (node) => {
-        if (node.kind === "Swept" && node.name.text) {
+        // A name swept twice in one sweep is one parameter (its values must agree): the first occurrence defines it.
+        if (node.kind === "Swept" && node.name.text && !seen.has(node.name.text)) {
+          seen.add(node.name.text);
           definitions.push({
             name: node.name.text,
             kind: "param",
@@ -80,9 +83,15 @@ export function resolve(definitions: Definition[], name: string, range: Range): 
 export function usagesOf(file: FileNode, definitions = definitionsOf(file)): Usage[] {
   const usages = new Map<Definition, Range[]>(definitions.map((d) => [d, []]));
   walk(file, (node: Node) => {
-    if (node.kind !== "Ref") return;
-    const definition = resolve(definitions, node.name, node.range);
-    if (definition) usages.get(definition)?.push(node.range);
+    if (node.kind === "Ref") {
+      const definition = resolve(definitions, node.name, node.range);
+      if (definition) usages.get(definition)?.push(node.range);
+    } else if (node.kind === "Swept") {
+      const definition = definitions.find(
+        (d) => d.kind === "param" && d.name === node.name.text && d.scope && within(d.scope, node.range),
+      );
+      if (definition && definition.nameRange !== node.name.range) usages.get(definition)?.push(node.name.range);
+    }
   });
   return definitions.map((definition) => ({ definition, references: usages.get(definition) ?? [] }));
 }

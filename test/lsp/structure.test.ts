@@ -132,6 +132,31 @@ describe("lsp structure features", () => {
     expect((await request(true)).length).toBe(3);
   });
 
+  it("treats a name swept twice in one sweep as one parameter (definition and reference)", async () => {
+    const twice =
+      "sweep wrn(20, k in [1, 8]) { test [pgd(linf, 0.1, 2)] }\nsweep b: lenet(k in [100, 300], 100) lr k in [1, 2]\n";
+    const other = await client.open(twice);
+    const at = { line: 1, character: twice.split("\n")[1].lastIndexOf("k in") };
+    const location = (await client.connection.sendRequest("textDocument/definition", {
+      textDocument: { uri: other },
+      position: at,
+    })) as Location;
+    expect(location.range.start).toEqual({ line: 1, character: 15 });
+    const references = (await client.connection.sendRequest("textDocument/references", {
+      textDocument: { uri: other },
+      position: { line: 1, character: 15 },
+      context: { includeDeclaration: false },
+    })) as Location[];
+    expect(references.map((r) => r.range.start)).toEqual([at]);
+    // The first sweep's `k` is another parameter.
+    const first = (await client.connection.sendRequest("textDocument/references", {
+      textDocument: { uri: other },
+      position: { line: 0, character: 14 },
+      context: { includeDeclaration: true },
+    })) as Location[];
+    expect(first.map((r) => r.range.start)).toEqual([{ line: 0, character: 14 }]);
+  });
+
   it("hovers a let name (definition and use) with its value and use count", async () => {
     const atUse = hoverText(await client.hover(uri, positions[0]));
     expect(atUse).toContain("let eps = 0.1");
