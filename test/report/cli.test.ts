@@ -81,9 +81,11 @@ describe("lthc report", () => {
     expect(md).toContain("| lenet(32,16) | pgd(linf,0.1,1) | synthetic | global one-shot, rewind 1 |");
   });
 
-  it("says so when the store has no results for the spec", () => {
+  it("says so when the store has no results for the spec", async () => {
     const { code, stderr } = lthc("report", spec, "--store", join(dir, "empty"), "--out", join(dir, "empty-report"));
     expect(code).toBe(0);
     expect(stderr).toContain("note: 0 of 36 jobs have finished");
+    const md = await readFile(join(dir, "empty-report", "report.md"), "utf8");
+    expect(md).toContain("_No results for this spec in the store yet:");
   });
 });

@@ -156,7 +156,9 @@ export function reportMarkdown(input: ReportInput): string {
     "",
     "## The three questions",
     "",
-    ...summaryTable(input.sections),
+    ...(input.sections.length > 0
+      ? summaryTable(input.sections)
+      : [`_No results for this spec in the store yet: \`lthc run ${input.specFile}\` produces them._`]),
     "",
   ];
   for (const overview of input.overviews) {
