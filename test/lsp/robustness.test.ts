@@ -138,4 +138,49 @@ describe("lsp robustness", () => {
     expect(Array.isArray(final)).toBe(true);
     expect(offsetAt(text, positionAt(text, text.length))).toBe(text.length);
   });
+
+  it("survives malformed requests, unknown documents, close/reopen and notifications out of order", async () => {
+    const uri = "file:///robust/closing.lth";
+    // A change and a close for a document that was never opened.
+    await client.edit(uri, { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, "x");
+    await client.close(uri);
+    for (let round = 0; round < 5; round++) {
+      await client.open(`sweep wrn(20,1) under pgd(linf, 0.1, ${round})`, uri);
+      await client.close(uri);
+    }
+    const malformed: [string, unknown][] = [
+      ["textDocument/completion", {}],
+      ["textDocument/hover", { textDocument: { uri }, position: { line: -1, character: -5 } }],
+      ["textDocument/hover", { textDocument: { uri }, position: { line: 1.5, character: Number.NaN } }],
+      ["textDocument/inlayHint", { textDocument: { uri } }],
+      ["textDocument/codeAction", { textDocument: { uri }, range: null, context: null }],
+      ["textDocument/references", { textDocument: { uri }, position: { line: 0, character: 0 } }],
+      ["textDocument/formatting", { textDocument: {} }],
+      ["textDocument/semanticTokens/full", null],
+    ];
+    const reopened = await client.open("sweep wrn(20,1)\n", uri);
+    for (const [method, params] of malformed) {
+      const answer: unknown = await client.connection.sendRequest(method, params).catch((error: Error) => error);
+      // A JSON-RPC error answer is acceptable for a request that is not even well-formed; silence or a crash is not.
+      expect(answer === null || typeof answer === "object").toBe(true);
+    }
+    expect(client.alive).toBe(true);
+    const symbols = await client.connection.sendRequest("textDocument/documentSymbol", {
+      textDocument: { uri: reopened },
+    });
+    expect(Array.isArray(symbols)).toBe(true);
+  });
+
+  it("stays responsive on a large document of junk", async () => {
+    const random = seededRandom(7);
+    const pieces = fragments(VERBATIM);
+    let junk = "";
+    while (junk.length < 60_000) junk += pick(random, pieces) + (random() < 0.3 ? " " : "");
+    const uri = await client.open(junk);
+    const diagnostics = await client.diagnostics(uri, 30_000);
+    expect(diagnostics.length).toBeGreaterThan(0);
+    const hover = await client.hover(uri, positionAt(junk, junk.length >> 1));
+    expect(hover === null || typeof hover === "object").toBe(true);
+    expect(client.alive).toBe(true);
+  });
 });
