@@ -61,7 +61,7 @@ async function setup() {
   return { dir, planFile };
 }
 
-describe("kill -9 and run again", () => {
+describe("kill -9 and run again", { timeout: 180_000 }, () => {
   it("loses nothing and trains nothing twice", async () => {
     const { dir, planFile } = await setup();
     const reference = openStore(join(dir, "reference"));

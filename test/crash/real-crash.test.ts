@@ -56,7 +56,8 @@ async function outcomes(store: RunStore, plan: Plan) {
   return out;
 }
 
-describe("kill -9 of a real lthc run", () => {
+// Several real runs, each starting worker processes: slow on a loaded 2-core machine.
+describe("kill -9 of a real lthc run", { timeout: 240_000 }, () => {
   it("resumes to the same final metrics and retrains nothing that had finished", async () => {
     const plan = planOf();
     const dir = await mkdtemp(join(tmpdir(), "lthc-real-crash-"));

@@ -30,7 +30,7 @@ function drive(storeDir: string, planFile: string): Promise<{ code: number | nul
   );
 }
 
-describe("two lthc runs on one store", () => {
+describe("two lthc runs on one store", { timeout: 120_000 }, () => {
   it("never run the same job twice", async () => {
     const dir = await mkdtemp(join(tmpdir(), "lthc-two-"));
     const plan = tinyPlan();

@@ -14,7 +14,7 @@ function lthc(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe("lthc run", () => {
+describe("lthc run", { timeout: 180_000 }, () => {
   it("runs a tiny sweep end to end, writes the store and the report, and does nothing the second time", async () => {
     const storeDir = join(mkdtempSync(join(tmpdir(), "lthc-cli-")), "store");
     const first = lthc("run", SPEC, "--store", storeDir, "--plain", "--jobs", "2");
