@@ -43,7 +43,7 @@ export function compareTime(a: TrainTime, b: TrainTime): number {
  * that matches it. A density between two levels becomes a final, partial level of its own.
  */
 export function impLevelDensities(fraction: number, density: number): number[] {
-  if (!(fraction > 0 && fraction < 1) || density >= 1) return [canonicalNumber(density)];
+  if (!(fraction > 0 && fraction < 1) || !(density > 0 && density < 1)) return [canonicalNumber(density)];
   const levels: number[] = [];
   for (let level = 1; level <= MAX_IMP_LEVELS; level++) {
     const levelDensity = canonicalNumber((1 - fraction) ** level);

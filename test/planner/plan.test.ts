@@ -165,6 +165,7 @@ describe("iterative magnitude pruning", () => {
     expect(impLevelDensities(0.2, 0.8 ** 3)).toEqual([0.8, 0.64, 0.512]);
     expect(impLevelDensities(0.2, 0.5)).toEqual([0.8, 0.64, 0.512, 0.5]);
     expect(impLevelDensities(0.5, 1)).toEqual([1]);
+    expect(impLevelDensities(0.5, 0)).toEqual([0]);
   });
 
   it("builds a chain dense → mask1 → sparse1 → mask2 → sparse2 …", () => {
