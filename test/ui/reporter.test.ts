@@ -1,8 +1,9 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { PROGRESS_INTERVAL_MS } from "../../src/cli/ui/plain.js";
-import { chooseMode, createReporter, type ReporterMode } from "../../src/cli/ui/reporter.js";
+import { chooseMode, createReporter, epochCosts, type ReporterMode } from "../../src/cli/ui/reporter.js";
 import type { ExecutorEvent } from "../../src/runtime/executor-events.js";
+import { tinyPlan } from "../report/fixture.js";
 import { finishedEvents } from "./events.js";
 
 async function output(mode: ReporterMode, events: ExecutorEvent[], stepMs = 1000): Promise<string> {
@@ -103,3 +104,17 @@ async function collect(stream: PassThrough, run: () => Promise<void>): Promise<s
   await run();
   return chunks.join("");
 }
+
+describe("epochCosts", () => {
+  it("gives adversarially trained jobs' epochs a higher cost than clean ones", () => {
+    const plan = tinyPlan();
+    const costs = epochCosts(plan);
+    const dense = plan.jobs.filter((j) => j.kind === "dense");
+    const [clean, pgd] = [
+      dense.find((j) => j.config.adversary.kind === "none")!,
+      dense.find((j) => j.config.adversary.kind === "pgd")!,
+    ];
+    expect(costs.get(pgd.id)!).toBeGreaterThan(costs.get(clean.id)!);
+    expect(plan.jobs.filter((j) => j.kind === "mask").every((j) => !costs.has(j.id))).toBe(true);
+  });
+});

@@ -6,8 +6,8 @@ import type { ExecutorEvent } from "../../src/runtime/executor-events.js";
 import { finishedEvents, runningEvents } from "./events.js";
 
 /** Applies events one second apart, starting at t = 0. */
-function fold(events: ExecutorEvent[]): { state: RunState; now: number } {
-  let state = initialState(0);
+function fold(events: ExecutorEvent[], costs?: Map<string, number>): { state: RunState; now: number } {
+  let state = initialState(0, costs);
   events.forEach((event, i) => {
     state = applyEvent(state, event, i * 1000);
   });
@@ -68,5 +68,17 @@ describe("ETAs", () => {
     const { state } = fold(runningEvents);
     // 1 epoch trained in 5 s of plan time; 2.5 epochs left on d1, 2 on s1, 0 on m1.
     expect(planEta(state, 5000)).toBeCloseTo(4.5 * 5);
+  });
+
+  it("weigh each job's epochs by their cost when the plan gives it", () => {
+    // The sparse job's epochs cost 3× the dense job's: 2.5 × 1 + 2 × 3 = 8.5 units left at 0.2 units/s.
+    const { state } = fold(
+      runningEvents,
+      new Map([
+        ["d1-r1", 1],
+        ["s1-r1", 3],
+      ]),
+    );
+    expect(planEta(state, 5000)).toBeCloseTo(8.5 * 5);
   });
 });

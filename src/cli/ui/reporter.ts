@@ -4,6 +4,7 @@
  */
 import { render } from "ink";
 import { createElement } from "react";
+import type { Plan } from "../../compiler/plan-types.js";
 import type { ExecutorEvent } from "../../runtime/executor-events.js";
 import { PlainLines } from "./plain.js";
 import { RunView } from "./run-view.js";
@@ -17,8 +18,19 @@ export interface ReporterOptions {
   out?: NodeJS.WriteStream;
   /** False for --no-color; by default colour is on unless NO_COLOR is set. */
   color?: boolean;
+  /** The plan being run: its cost estimates weight the plan ETA (a PGD-8 epoch costs more than a clean one). */
+  plan?: Plan;
   /** The clock, for tests. */
   now?: () => number;
+}
+
+/** Estimated image passes per epoch of each training job. */
+export function epochCosts(plan: Plan | undefined): Map<string, number> {
+  const costs = new Map<string, number>();
+  for (const job of plan?.jobs ?? []) {
+    if (job.cost.trainEpochs > 0) costs.set(job.id, job.cost.imagePasses / job.cost.trainEpochs);
+  }
+  return costs;
 }
 
 export interface Reporter {
@@ -52,7 +64,7 @@ export function createReporter(options: ReporterOptions): Reporter {
     case "plain":
       return plainReporter(out, now);
     case "tty":
-      return inkReporter(out, colorEnabled(options.color), now);
+      return inkReporter(out, colorEnabled(options.color), now, epochCosts(options.plan));
   }
 }
 
@@ -75,8 +87,13 @@ const REDRAW_MS = 200;
 /** The clock in the header and the ETAs tick even when no event arrives. */
 const TICK_MS = 1000;
 
-function inkReporter(out: NodeJS.WriteStream, color: boolean, now: () => number): Reporter {
-  let state: RunState = initialState(now());
+function inkReporter(
+  out: NodeJS.WriteStream,
+  color: boolean,
+  now: () => number,
+  costs: ReadonlyMap<string, number>,
+): Reporter {
+  let state: RunState = initialState(now(), costs);
   const view = () => createElement(RunView, { state, now: now(), color });
   // Ctrl-C is the executor's (first: stop cleanly, second: at once), so Ink must not exit on it.
   // Stray console output is routed above the view only when the view owns the real stdout.

@@ -41,11 +41,16 @@ export interface RunState {
   stopping: { immediate: boolean } | null;
   finished: { counts: Record<JobState, number>; seconds: number } | null;
   startedAt: number;
-  /** Epochs finished by jobs that ended in this process. */
+  /** Work finished by jobs that ended in this process, in weighted epochs (see epochWeight). */
   epochsFinished: number;
+  /**
+   * Relative cost of one epoch of a job (e.g. image passes per epoch, from the plan), so
+   * that a PGD-8 epoch counts for more than a clean one in the plan's ETA. Absent: 1.
+   */
+  epochCost: ReadonlyMap<string, number>;
 }
 
-export function initialState(now: number): RunState {
+export function initialState(now: number, epochCost: ReadonlyMap<string, number> = new Map()): RunState {
   return {
     backend: null,
     workers: 0,
@@ -56,6 +61,7 @@ export function initialState(now: number): RunState {
     finished: null,
     startedAt: now,
     epochsFinished: 0,
+    epochCost,
   };
 }
 
@@ -158,7 +164,8 @@ function endJob(state: RunState, jobId: string, outcome: JobOutcome): RunState {
     jobs: withJobState(state, jobId, outcome.status),
     running,
     log: [...state.log, { jobId, label, outcome }],
-    epochsFinished: state.epochsFinished + (outcome.status === "done" ? Math.max(0, trained) : 0),
+    epochsFinished:
+      state.epochsFinished + (outcome.status === "done" ? Math.max(0, trained) * epochWeight(state, jobId) : 0),
   };
 }
 
@@ -189,9 +196,14 @@ export function jobEta(job: RunningJob): number | null {
   return Math.max(0, job.epochs * job.batchesPerEpoch - job.done) / rate;
 }
 
+function epochWeight(state: RunState, jobId: string): number {
+  return state.epochCost.get(jobId) ?? 1;
+}
+
 /**
  * Seconds left for the whole plan: epochs not yet trained divided by the epochs
- * per second this process has achieved across all workers. Null until measured.
+ * per second this process has achieved across all workers, each epoch weighted by its
+ * job's epoch cost when known. Null until measured.
  */
 export function planEta(state: RunState, now: number): number | null {
   if (state.jobs.size === 0) return null;
@@ -199,16 +211,17 @@ export function planEta(state: RunState, now: number): number | null {
   let trained = state.epochsFinished;
   let remaining = 0;
   for (const job of state.jobs.values()) {
-    if (job.state === "waiting" || job.state === "interrupted") remaining += job.epochs;
+    if (job.state === "waiting" || job.state === "interrupted") remaining += job.epochs * epochWeight(state, job.id);
   }
-  for (const job of state.running.values()) {
+  for (const [id, job] of state.running) {
+    const weight = epochWeight(state, id);
     if (job.batchesPerEpoch <= 0) {
-      remaining += job.epochs;
+      remaining += job.summary.epochs * weight;
       continue;
     }
     const origin = job.origin?.done ?? job.done;
-    trained += (job.done - origin) / job.batchesPerEpoch;
-    remaining += Math.max(0, job.epochs - job.done / job.batchesPerEpoch);
+    trained += ((job.done - origin) / job.batchesPerEpoch) * weight;
+    remaining += Math.max(0, job.epochs - job.done / job.batchesPerEpoch) * weight;
   }
   if (remaining === 0) return 0;
   if (trained <= 0 || elapsed <= 0) return null;
