@@ -26,10 +26,6 @@ function clampInt(value: unknown, low: number, high: number): number {
   return Math.min(high, Math.max(low, n));
 }
 
-export function contains(range: Range, offset: number): boolean {
-  return range.start.offset <= offset && offset <= range.end.offset;
-}
-
 /** Whether a client position lies inside the document (hover answers nothing past its end). */
 export function isInside(document: TextDocument, position: LspPosition): boolean {
   if (!position || !Number.isInteger(position.line) || !Number.isInteger(position.character)) return false;

@@ -45,7 +45,7 @@ interface Classified {
 function classifyNames(analysis: DocumentAnalysis): Map<number, Classified> {
   const byStart = new Map<number, Classified>();
   const defined = new Set(analysis.definitions.map((d) => d.name));
-  walk(analysis.ast, (node, parent) => {
+  walk(analysis.ast, (node) => {
     const at = node.range.start.offset;
     if (node.kind === "Call") byStart.set(node.callee.range.start.offset, { kind: "function", library: true });
     else if (node.kind === "Ref")
@@ -55,7 +55,6 @@ function classifyNames(analysis: DocumentAnalysis): Map<number, Classified> {
     else if (node.kind === "Sweep" && node.name)
       byStart.set(node.name.range.start.offset, { kind: "class", declaration: true });
     else if (node.kind === "Arg" && node.name) byStart.set(node.name.range.start.offset, { kind: "property" });
-    else if (node.kind === "Setting" && parent?.kind !== "Sweep" && parent?.kind !== "File") return;
   });
   return byStart;
 }
