@@ -82,6 +82,7 @@ async function runCommand(file: string, options: RunOptions): Promise<number> {
       });
   const reporter = createReporter({
     mode: chooseMode({ plain: options.plain, json: options.json, isTTY: process.stdout.isTTY }),
+    plan,
   });
   const execution = execute({ plan, store, pool, onEvent: (event: ExecutorEvent) => reporter.handle(event) });
   const detach = handleSignals(execution);
