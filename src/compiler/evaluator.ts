@@ -104,6 +104,12 @@ export class Evaluator {
   beginSweep(explicitNames: Iterable<string>, swept: ReadonlyMap<string, A.Swept> = new Map()): void {
     this.axisNames.clear();
     this.takenNames = new Set(explicitNames);
+    // A let holding a swept value names it: every use of the let is that one parameter.
+    for (const [name, decl] of this.lets) {
+      let value = decl.value;
+      while (value.kind === "Paren") value = value.inner;
+      this.axisNames.set(value, name);
+    }
     this.swept = swept;
   }
 
@@ -335,8 +341,9 @@ export class Evaluator {
   }
 }
 
-/** How a number shows as a parameter value: percentages as fractions. */
-function numberDisplay(n: A.NumberLit): number {
+/** How a number shows as a parameter value: percentages as fractions, iterations as written (`500it`). */
+function numberDisplay(n: A.NumberLit): number | string {
+  if (n.unit === "it") return n.text;
   return n.unit === "%" ? clean(n.value / 100) : n.value;
 }
 

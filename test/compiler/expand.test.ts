@@ -164,3 +164,20 @@ describe("values", () => {
     expect(ps[0].prune).toBeNull();
   });
 });
+
+describe("parameter names", () => {
+  it("names a let's swept value after the let, and every use of it is one parameter", () => {
+    const ps = points(
+      "let w = 80%^[1..3]\nlet ks = [1, 2]\nepochs 10\nsweep a: wrn(20, ks) prune imp at w rewind [1, 500it]",
+    );
+    expect(ps).toHaveLength(2 * 3 * 2);
+    expect(Object.keys(ps[0].params).sort()).toEqual(["ks", "rewind", "w"]);
+    expect(new Set(ps.map((p) => p.params.rewind))).toEqual(new Set([1, "500it"]));
+  });
+
+  it("numbers clashing anonymous names", () => {
+    const ps = points("sweep lenet([100, 200], [50, 100]) under pgd(linf, [0.1, 0.2], 2) prune global at [50%, 20%]");
+    expect(ps).toHaveLength(2 * 2 * 2 * 2);
+    expect(Object.keys(ps[0].params).sort()).toEqual(["density", "eps", "hidden", "hidden2"]);
+  });
+});
