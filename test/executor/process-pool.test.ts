@@ -40,6 +40,42 @@ describe("worker processes", () => {
     expect(new Set(events.flatMap((e) => (e.type === "job-start" ? [e.worker] : [])))).toEqual(new Set([0, 1]));
   });
 
+  it("stop asks workers to checkpoint; stopNow kills them at once; both count as interrupted", async () => {
+    const store = openStore(await mkdtemp(join(tmpdir(), "lthc-pool-")));
+    // Epochs of a minute: a graceful stop would wait for the end of one, so only a kill ends this quickly.
+    const pool = await startProcessPool({
+      jobs: 1,
+      backend: null,
+      runnerModule,
+      workerEntry,
+      env: { FAKE_EPOCH_MS: "60000" },
+    });
+    const events: ExecutorEvent[] = [];
+    let execution: ReturnType<typeof execute> | null = null;
+    execution = execute({
+      plan: tinyPlan(),
+      store,
+      pool,
+      pollMs: 20,
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === "job-start") {
+          execution?.stop();
+          execution?.stopNow();
+        }
+      },
+    });
+    const result = await execution.done;
+    expect(result.exitCode).toBe(130);
+    expect(events.filter((e) => e.type === "stopping").map((e) => e.type === "stopping" && e.immediate)).toEqual([
+      false,
+      true,
+    ]);
+    expect(events.find((e) => e.type === "job-end")).toMatchObject({ outcome: { status: "interrupted" } });
+    expect((await store.readJobRecord("dense-r1")).status?.state).toBe("interrupted");
+    expect((await store.lockState("dense-r1")).held).toBe(false);
+  });
+
   it("reports a runner that cannot be loaded as one clear error", async () => {
     await expect(
       startProcessPool({
