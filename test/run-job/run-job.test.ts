@@ -192,6 +192,26 @@ describe("runJob", () => {
     expect(await finalWeights(again.id)).toEqual(reference);
   });
 
+  it("an abort at an epoch boundary writes the resume checkpoint once and resumes exactly", async () => {
+    const again: DenseJob = { ...dense, id: "dense-boundary-r1" };
+    let polls = 0;
+    const signal = {
+      get aborted() {
+        polls += 1;
+        return polls > 4;
+      },
+    } as AbortSignal;
+    const events: JobEvent[] = [];
+    expect((await runJob(context(again, signal, events))).status).toBe("interrupted");
+    const resumeWrites = events.filter(
+      (e) => e.type === "checkpoint" && e.path === resumeCheckpointPath(dirOf(again.id)),
+    );
+    expect(resumeWrites).toHaveLength(1);
+    expect((await readTrainState(resumeCheckpointPath(dirOf(again.id))))?.time).toEqual({ epoch: 1, step: 0 });
+    done(await runJob(context(again)));
+    expect(await finalWeights(again.id)).toEqual(await finalWeights(dense.id));
+  });
+
   it("a different replicate trains different weights", async () => {
     const other: DenseJob = { ...dense, id: "dense-r2", replicate: 2, config: { ...dense.config, keep: [] } };
     done(await runJob(context(other)));

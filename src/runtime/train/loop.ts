@@ -120,11 +120,13 @@ export async function trainLoop(spec: LoopSpec): Promise<LoopResult> {
     });
     const opts = { batchSize: batch, seed, flip: config.dataset.flip, crop: config.dataset.crop };
     const rate = new Throughput();
+    let lastResume: TrainTime | null = null;
     for (const b of trainBatches(data.train, data.shape, opts, spec.start, epochs)) {
       const now: TrainTime = { epoch: b.epoch, step: b.step };
       if (await keepAt(now)) rate.restart();
       if (ctx.signal.aborted) {
-        await save(resumeCheckpointPath(ctx.dir), now, true);
+        // An abort during the epoch-end evaluation finds the resume checkpoint of this very time already written.
+        if (!(lastResume !== null && sameTime(lastResume, now))) await save(resumeCheckpointPath(ctx.dir), now, true);
         return { status: "interrupted" };
       }
       const loss = step(model, optimizer, masks, config, b, seed);
@@ -138,7 +140,8 @@ export async function trainLoop(spec: LoopSpec): Promise<LoopResult> {
         metrics.push(...epochMetrics);
         await writeFileAtomic(join(ctx.dir, "metrics.json"), `${JSON.stringify(metrics, null, 2)}\n`);
         ctx.onEvent({ type: "epoch", jobId, epoch: b.epoch + 1, metrics: epochMetrics });
-        await save(resumeCheckpointPath(ctx.dir), { epoch: b.epoch + 1, step: 0 }, true);
+        lastResume = { epoch: b.epoch + 1, step: 0 };
+        await save(resumeCheckpointPath(ctx.dir), lastResume, true);
         // Evaluation and checkpointing are not training throughput.
         rate.restart();
       }
