@@ -1,33 +1,34 @@
 import { Command } from "commander";
-import { registerBench } from "./commands/bench.js";
-import { registerCheck } from "./commands/check.js";
-import { registerDoctor } from "./commands/doctor.js";
-import { registerFmt } from "./commands/fmt.js";
-import { registerLsp } from "./commands/lsp.js";
-import { registerPlan } from "./commands/plan.js";
-import { registerReport } from "./commands/report.js";
-import { registerResults } from "./commands/results.js";
-import { registerRun } from "./commands/run.js";
-import { registerStatus } from "./commands/status.js";
 import { runCli } from "./run-cli.js";
+
+type Register = (program: Command) => void;
+
+/**
+ * Each command's module is loaded only when that command runs: `lthc check` and
+ * `lthc lsp` must not pay for loading TensorFlow.js, and a broken runtime module
+ * must not take the compiler commands down with it.
+ */
+const commands: Record<string, () => Promise<Register>> = {
+  check: async () => (await import("./commands/check.js")).registerCheck,
+  plan: async () => (await import("./commands/plan.js")).registerPlan,
+  fmt: async () => (await import("./commands/fmt.js")).registerFmt,
+  run: async () => (await import("./commands/run.js")).registerRun,
+  status: async () => (await import("./commands/status.js")).registerStatus,
+  results: async () => (await import("./commands/results.js")).registerResults,
+  report: async () => (await import("./commands/report.js")).registerReport,
+  doctor: async () => (await import("./commands/doctor.js")).registerDoctor,
+  bench: async () => (await import("./commands/bench.js")).registerBench,
+  lsp: async () => (await import("./commands/lsp.js")).registerLsp,
+};
 
 const program = new Command("lthc")
   .description("Lottery-ticket experiments under adversarial training: .lth sweep specs → plans → runs → reports")
   .version("0.1.0");
 
-for (const register of [
-  registerCheck,
-  registerPlan,
-  registerFmt,
-  registerRun,
-  registerStatus,
-  registerResults,
-  registerReport,
-  registerDoctor,
-  registerBench,
-  registerLsp,
-]) {
-  register(program);
+const requested = process.argv.slice(2).find((arg) => !arg.startsWith("-"));
+const toLoad = requested && requested in commands ? [requested] : Object.keys(commands);
+for (const name of toLoad) {
+  (await commands[name]())(program);
 }
 
 await runCli(program, process.argv);
