@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { PROGRESS_INTERVAL_MS } from "../../src/cli/ui/plain.js";
-import { chooseMode, createReporter, epochCosts, type ReporterMode } from "../../src/cli/ui/reporter.js";
+import { chooseMode, colorEnabled, createReporter, epochCosts, type ReporterMode } from "../../src/cli/ui/reporter.js";
 import type { ExecutorEvent } from "../../src/runtime/executor-events.js";
 import { tinyPlan } from "../report/fixture.js";
 import { finishedEvents } from "./events.js";
@@ -116,5 +116,22 @@ describe("epochCosts", () => {
     ];
     expect(costs.get(pgd.id)!).toBeGreaterThan(costs.get(clean.id)!);
     expect(plan.jobs.filter((j) => j.kind === "mask").every((j) => !costs.has(j.id))).toBe(true);
+  });
+});
+
+describe("colorEnabled", () => {
+  it("honours NO_COLOR unless the caller decided", () => {
+    const saved = process.env.NO_COLOR;
+    try {
+      process.env.NO_COLOR = "1";
+      expect(colorEnabled(undefined)).toBe(false);
+      expect(colorEnabled(true)).toBe(true);
+      delete process.env.NO_COLOR;
+      expect(colorEnabled(undefined)).toBe(true);
+      expect(colorEnabled(false)).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = saved;
+    }
   });
 });
