@@ -62,6 +62,8 @@ class Scheduler {
   private readonly byId = new Map<string, Job>();
   /** Jobs another process holds; reported once each. */
   private readonly heldElsewhere = new Set<string>();
+  /** Needs already seen to exist. */
+  private readonly artifacts = new Set<string>();
   private stopping: "no" | "graceful" | "now" = "no";
   private wakeUp: (() => void) | null = null;
   /** Something happened while the loop was busy: do not sleep on it. */
@@ -127,6 +129,8 @@ class Scheduler {
     let startable = false;
     for (const job of [...this.pending]) {
       if (this.stopping !== "no") return;
+      // With every worker busy nothing can start; look again when one is free.
+      if (this.freeSlots.length === 0) return;
       const failedDep = job.dependsOn.find((d) => this.states.get(d) === "failed");
       if (failedDep !== undefined) {
         this.skip(job, failedDep);
@@ -134,7 +138,6 @@ class Scheduler {
       }
       if (!(await this.needsMet(job))) continue;
       startable = true;
-      if (this.freeSlots.length === 0) continue;
       await this.tryStart(job);
     }
     if (!startable && this.running.size === 0 && this.heldElsewhere.size === 0) this.failUnreachable();
@@ -142,7 +145,11 @@ class Scheduler {
 
   private async needsMet(job: Job): Promise<boolean> {
     for (const ref of job.needs) {
+      const key = `${ref.job}@${ref.at === "final" ? "final" : `${ref.at.epoch}.${ref.at.step}`}`;
+      if (this.artifacts.has(key)) continue;
       if (!(await this.options.store.artifactExists(ref))) return false;
+      // Artifacts are written atomically and never removed by a run, so one look is enough.
+      this.artifacts.add(key);
     }
     return true;
   }
