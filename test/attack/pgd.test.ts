@@ -69,6 +69,12 @@ function linfOptimum(x: number[], y: number, eps: number): { xStar: number[]; lo
 beforeAll(useCpu);
 
 describe("PGD", () => {
+  it("uses the configured step size, ε/n when it is 0, and never more than ε", () => {
+    expect(effectiveStepSize(pgd({ eps: 0.1, steps: 4, stepSize: 0 }))).toBeCloseTo(0.025);
+    expect(effectiveStepSize(pgd({ eps: 0.1, steps: 4, stepSize: 0.03 }))).toBe(0.03);
+    expect(effectiveStepSize(pgd({ eps: 0.1, steps: 1, stepSize: 0.5 }))).toBe(0.1);
+  });
+
   it("names adversaries canonically", () => {
     expect(adversaryName({ kind: "none" })).toBe("clean");
     expect(adversaryName(pgd({ steps: 0 }))).toBe("clean");
