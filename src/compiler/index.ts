@@ -123,8 +123,15 @@ function analyzeUnsafe(text: string, file: string): Analysis {
   }));
   const checked: CheckResult = check(parsed.file, text);
   // "No sweep" is noise when the sweep is there but did not parse.
+  // So are "missing" complaints: what is missing is usually in the part that did not parse.
+  const noiseAfterSyntaxErrors = new Set<string>([
+    CODES.noSweeps,
+    CODES.missingModel,
+    CODES.missingDensity,
+    CODES.emptySweep,
+  ]);
   const semantic =
-    syntax.length > 0 ? checked.diagnostics.filter((d) => d.code !== CODES.noSweeps) : checked.diagnostics;
+    syntax.length > 0 ? checked.diagnostics.filter((d) => !noiseAfterSyntaxErrors.has(d.code)) : checked.diagnostics;
   const diagnostics = [...syntax, ...semantic].sort((a, b) => a.range.start.offset - b.range.start.offset);
   const failed = diagnostics.some((d) => d.severity === "error");
   return {

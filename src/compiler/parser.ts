@@ -119,11 +119,23 @@ class LthParser extends EmbeddedActionsParser {
             this.ACTION(() => {
               if (!lastWasJunk) {
                 const o = tokenOffsets(tok);
-                this.junk.push({
-                  message: `unexpected \`${tok.image}\`: expected \`sweep\`, \`let\` or a setting such as \`epochs 160\``,
-                  start: o.start,
-                  end: o.end,
-                });
+                // LA(0) is the stray token itself; look at what came before it.
+                const before = this.LA(-1)?.image;
+                const afterSweep = before === "sweep" || (before === ":" && this.LA(-3)?.image === "sweep");
+                this.junk.push(
+                  afterSweep
+                    ? {
+                        message: `expected a model such as \`wrn(20,1)\` after \`sweep\`, found \`${tok.image}\``,
+                        start: o.start,
+                        end: o.end,
+                        hint: "a sweep reads like: sweep name: wrn(20, 1) under pgd(linf, 0.1, 2) prune global at 50%",
+                      }
+                    : {
+                        message: `unexpected \`${tok.image}\`: expected \`sweep\`, \`let\` or a setting such as \`epochs 160\``,
+                        start: o.start,
+                        end: o.end,
+                      },
+                );
               }
               lastWasJunk = true;
             });

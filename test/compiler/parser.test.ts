@@ -72,7 +72,9 @@ describe("parser", () => {
   });
 
   it("gives friendly messages", () => {
-    expect(analyze("sweep ]", "t").diagnostics[0].message).toMatch(/expected `sweep`|model/);
+    expect(analyze("sweep ]", "t").diagnostics[0].message).toBe(
+      "expected a model such as `wrn(20,1)` after `sweep`, found `]`",
+    );
     expect(analyze("sweep resnet(20) rewind", "t").diagnostics[0].message).toBe(
       "expected a value after `rewind`, found the end of the file",
     );
