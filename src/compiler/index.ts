@@ -13,18 +13,30 @@ import type { Point } from "./points.js";
 import { LineIndex } from "./positions.js";
 
 export type {
+  Alternatives,
   Arg,
+  Binary,
+  Call,
+  ErrorExpr,
   Expr,
   FileNode,
+  Geometric,
   LetDecl,
+  ListExpr,
   Name,
   Node,
+  NodeBase,
   NumberLit,
+  NumberUnit,
+  Paren,
   Position,
   Range,
+  RangeExpr,
+  Ref,
   Setting,
   Statement,
   SweepDecl,
+  Swept,
 } from "./ast.js";
 export { children, nodeAt, walk } from "./ast.js";
 export {
@@ -56,8 +68,9 @@ export {
   type Severity,
   suggest,
 } from "./diagnostics.js";
-export { formatSpec } from "./format.js";
+export { formatExpr, formatSpec } from "./format.js";
 export { KEYWORDS, SETTING_KEYWORDS, type SettingKey } from "./lexer.js";
+export { type ParseOutput, parse, type SyntaxProblem } from "./parser.js";
 export type { Point } from "./points.js";
 export { LineIndex } from "./positions.js";
 
