@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AdversaryConfig } from "../../src/compiler/config.js";
 import { crossEntropyPerExample } from "../../src/runtime/attack/loss.js";
-import { adversaryName, type PgdConfig, pgdAttack } from "../../src/runtime/attack/pgd.js";
+import { adversaryName, effectiveStepSize, type PgdConfig, pgdAttack } from "../../src/runtime/attack/pgd.js";
 import { buildModel } from "../../src/runtime/models/build.js";
 import { tf } from "../../src/runtime/tf.js";
 import { useCpu } from "../train/cpu-backend.js";
