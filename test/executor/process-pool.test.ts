@@ -76,6 +76,27 @@ describe("worker processes", () => {
     expect((await store.lockState("dense-r1")).held).toBe(false);
   });
 
+  it("replaces a worker whose job failed, since its backend may be unusable", async () => {
+    const store = openStore(await mkdtemp(join(tmpdir(), "lthc-pool-")));
+    const pool = await startProcessPool({
+      jobs: 1,
+      backend: null,
+      runnerModule,
+      workerEntry,
+      env: { FAKE_FAIL: "maskm-r1" },
+    });
+    const starts: string[] = [];
+    const onEvent = (e: ExecutorEvent) => {
+      if (e.type === "job-start") starts.push(e.jobId);
+    };
+    const result = await execute({ plan: tinyPlan(), store, pool, onEvent, pollMs: 20 }).done;
+    expect(result.failed.sort()).toEqual(["maskm-r1", "sparsem-r1"]);
+    const pid = async (id: string) => (await readFile(join(store.paths(id).dir, "calls.log"), "utf8")).trim();
+    const failedAt = starts.indexOf("maskm-r1");
+    expect(await pid(starts[failedAt - 1])).toBe(await pid("maskm-r1"));
+    expect(await pid(starts[failedAt + 1])).not.toBe(await pid("maskm-r1"));
+  });
+
   it("reports a runner that cannot be loaded as one clear error", async () => {
     await expect(
       startProcessPool({

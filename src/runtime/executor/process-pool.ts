@@ -1,7 +1,9 @@
 /**
  * Worker processes (child_process.fork of the worker entry). Each initialises
  * its backend once and runs one job at a time; a second worker is started only
- * when a second job can run. A worker that dies takes only its job with it.
+ * when a second job can run. A worker that dies takes only its job with it, and
+ * a worker whose job failed is replaced, since the failure may have left its
+ * backend unusable.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -162,10 +164,20 @@ export async function startProcessPool(options: ProcessPoolOptions = {}): Promis
       const worker = workerFor(slot);
       // An abort that comes while the worker is still starting must not be lost.
       let aborted = false;
-      const outcome = worker.ready.then(
-        (): Promise<JobOutcome> | JobOutcome => (aborted ? { status: "interrupted" } : worker.run(assignment, onEvent)),
-        (error: unknown): JobOutcome => ({ status: "failed", reason: `worker did not start: ${String(error)}` }),
-      );
+      const outcome = worker.ready
+        .then(
+          (): Promise<JobOutcome> | JobOutcome =>
+            aborted ? { status: "interrupted" } : worker.run(assignment, onEvent),
+          (error: unknown): JobOutcome => ({ status: "failed", reason: `worker did not start: ${String(error)}` }),
+        )
+        .then((result) => {
+          // A failure may leave the backend unusable (a wasm module that ran out of memory is dead): start afresh.
+          if (result.status === "failed" && workers[slot] === worker) {
+            worker.disconnect();
+            workers[slot] = null;
+          }
+          return result;
+        });
       return {
         outcome,
         abort: () => {
