@@ -1,6 +1,13 @@
 /** Hover on a sweep or a swept value: its expansion into points and the plan those points make. */
-import type { Swept } from "../compiler/ast.js";
-import { type Expr, expandValue, type Node, type Point, SETTINGS_BY_NAME, type SweepDecl } from "../compiler/index.js";
+import {
+  type Expr,
+  expandValue,
+  type Node,
+  type Point,
+  SETTINGS_BY_NAME,
+  type SweepDecl,
+  type Swept,
+} from "../compiler/index.js";
 import { buildPlan } from "../compiler/plan.js";
 import { fence } from "./docs.js";
 import type { DocumentAnalysis } from "./language.js";

@@ -1,7 +1,7 @@
 import type { Hover, HoverParams } from "vscode-languageserver/node.js";
-import type { Call } from "../compiler/ast.js";
 import {
   type Arg,
+  type Call,
   type CatalogEntry,
   catalog,
   type Expr,

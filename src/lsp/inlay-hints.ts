@@ -1,6 +1,5 @@
 import { type InlayHint, InlayHintKind } from "vscode-languageserver/node.js";
-import type { Swept } from "../compiler/ast.js";
-import { type Expr, expandValue, type Node, SETTINGS_BY_NAME, walk } from "../compiler/index.js";
+import { type Expr, expandValue, type Node, SETTINGS_BY_NAME, type Swept, walk } from "../compiler/index.js";
 import type { Feature } from "./context.js";
 import { offsetOf } from "./convert.js";
 import { formatValue } from "./hover-sweep.js";

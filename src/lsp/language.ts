@@ -11,13 +11,13 @@ import {
   type Diagnostic,
   type FileNode,
   type Point,
+  parse,
   type Range,
   type SweepDecl,
   type SweepInfo,
 } from "../compiler/index.js";
 import * as T from "../compiler/lexer.js";
 import { type Definition, definitionsOf } from "../compiler/lookup.js";
-import { parse } from "../compiler/parser.js";
 
 /** A lexical token, with the classification the editor features need. */
 export interface LexToken {
