@@ -285,7 +285,8 @@ export class Evaluator {
   }
 
   /** Numbers with units; `*` and `/` combine them. */
-  number(e: A.Expr): Alt<Num>[] {
+  /** `expected` names the value in messages, e.g. "a density such as 50%". */
+  number(e: A.Expr, expected = "a number"): Alt<Num>[] {
     switch (e.kind) {
       case "Number":
         if (!Number.isFinite(e.value)) return [];
@@ -295,8 +296,8 @@ export class Evaluator {
           this.report(CODES.wrongType, e, "`+` combines augmentations; numbers support `*` and `/`");
           return [];
         }
-        const left = this.sweepable(e.left, "value", (x) => this.number(x));
-        const right = this.sweepable(e.right, "value", (x) => this.number(x));
+        const left = this.sweepable(e.left, "value", (x) => this.number(x, expected));
+        const right = this.sweepable(e.right, "value", (x) => this.number(x, expected));
         return product<Num>(
           [left, right],
           (vs) => {
@@ -324,13 +325,13 @@ export class Evaluator {
             this.letStack.pop();
           }
         }
-        this.report(CODES.wrongType, e, `expected a number, found \`${e.name}\``, this.didYouMeanLet(e.name));
+        this.report(CODES.wrongType, e, `expected ${expected}, found \`${e.name}\``, this.didYouMeanLet(e.name));
         return [];
       }
       case "Error":
         return [];
       default:
-        this.report(CODES.wrongType, e, `expected a number, found ${describeExpr(e)}`);
+        this.report(CODES.wrongType, e, `expected ${expected}, found ${describeExpr(e)}`);
         return [];
     }
   }

@@ -216,12 +216,12 @@ export class Values {
     return product(lists, (vs) => vs as T[], null);
   }
 
-  private num(e: A.Expr): Alt<Num>[] {
-    return this.ev.number(e);
+  private num(e: A.Expr, expected?: string): Alt<Num>[] {
+    return this.ev.number(e, expected);
   }
 
   integer(e: A.Expr, min: number, what: string): Alt<number>[] {
-    return this.num(e).flatMap((alt) => {
+    return this.num(e, what).flatMap((alt) => {
       const { value, unit } = alt.value;
       if (unit === "%" || unit === "it") {
         this.ev.report(CODES.wrongUnit, e, `expected ${what}, found ${unit === "%" ? "a percentage" : "iterations"}`);
@@ -255,7 +255,7 @@ export class Values {
   }
 
   density(e: A.Expr): Alt<number>[] {
-    return this.num(e).flatMap((alt) => {
+    return this.num(e, "a density such as 50%").flatMap((alt) => {
       const { value, unit } = alt.value;
       if (unit === "ep" || unit === "it") {
         this.ev.report(
@@ -285,7 +285,7 @@ export class Values {
   }
 
   time(e: A.Expr): Alt<TimeValue>[] {
-    return this.num(e).flatMap((alt) => {
+    return this.num(e, "a time such as 8, 8ep or 500it").flatMap((alt) => {
       const { value, unit } = alt.value;
       if (unit === "%") {
         this.ev.report(
