@@ -53,9 +53,9 @@ export function inlayHintsOf(analysis: DocumentAnalysis): InlayHint[] {
         const percent = direct && type === "density";
         hints.push({
           position: analysis.document.positionAt(node.range.end.offset),
-          label: ` ${describeValues(expansion.values, percent, one, many)}`,
+          label: describeValues(expansion.values, percent, one, many),
           kind: InlayHintKind.Parameter,
-          paddingLeft: false,
+          paddingLeft: true,
         });
       });
     }

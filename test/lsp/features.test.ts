@@ -222,13 +222,13 @@ describe("lsp features", () => {
   });
 
   it("shows expansions as inlay hints", async () => {
-    const uri = await client.open(`${VERBATIM}\nsweep b: resnet(20) at [2..16 by 2]\n`);
+    const uri = await client.open(`${VERBATIM}\nsweep b: resnet(20) at 50% rewind [2..16 by 2]\n`);
     const hints = (await client.connection.sendRequest("textDocument/inlayHint", {
       textDocument: { uri },
       range: { start: { line: 0, character: 0 }, end: { line: 3, character: 0 } },
     })) as InlayHint[];
-    const labels = hints.map((h) => String(h.label).trim());
-    expect(labels).toContain("15 densities: 64% … 2.8%");
+    const labels = hints.map((h) => String(h.label));
+    expect(labels).toEqual(["15 densities: 64% … 2.8%", "8 rewind points: 2 … 16"]);
     expect(hints.find((h) => String(h.label).includes("densities"))?.position).toEqual({
       line: 0,
       character: VERBATIM.indexOf(" rewind"),
