@@ -1,5 +1,6 @@
 /** Spec file → plan, for `lthc run` and `lthc status`: diagnostics are printed and errors stop here. */
 import { readFile } from "node:fs/promises";
+import { isAbsolute, relative } from "node:path";
 import { analyze, renderDiagnostics } from "../../compiler/index.js";
 import { buildPlan } from "../../compiler/plan.js";
 import type { Plan } from "../../compiler/plan-types.js";
@@ -28,4 +29,11 @@ export async function loadPlan(file: string): Promise<LoadedPlan> {
     throw new UserError(`${file} has ${errors} error${errors === 1 ? "" : "s"}; nothing was run`, "fix them first");
   }
   return { plan: buildPlan(points), text };
+}
+
+/** Relative to the working directory when that is shorter to read, absolute otherwise. */
+export function shownPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  if (rel === "") return ".";
+  return rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }

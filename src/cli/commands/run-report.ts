@@ -1,8 +1,9 @@
 /** What `lthc run` does once every job is done: say where the results are and write the report. */
-import { isAbsolute, join, relative } from "node:path";
+import { join } from "node:path";
 import type { Plan } from "../../compiler/plan-types.js";
 import { defaultReportDir, writeReportForPlan } from "../../runtime/report/write-report.js";
 import type { RunStore } from "../../runtime/store/store.js";
+import { shownPath } from "./load-plan.js";
 
 export interface AfterRun {
   file: string;
@@ -11,13 +12,6 @@ export interface AfterRun {
   store: RunStore;
   out: NodeJS.WritableStream;
   report: boolean;
-}
-
-/** Relative to the working directory when that is shorter to read, absolute otherwise. */
-export function shownPath(path: string): string {
-  const rel = relative(process.cwd(), path);
-  if (rel === "") return ".";
-  return rel.startsWith("..") || isAbsolute(rel) ? path : rel;
 }
 
 export async function afterRun(options: AfterRun): Promise<void> {

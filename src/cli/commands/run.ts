@@ -4,7 +4,6 @@
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import { parseBackend } from "../../runtime/backend/select.js";
 import { type Execution, execute } from "../../runtime/executor/executor.js";
 import { inProcessPool, type WorkerPool } from "../../runtime/executor/pool.js";
 import { startProcessPool } from "../../runtime/executor/process-pool.js";
@@ -14,7 +13,6 @@ import { openStore, type RunStore } from "../../runtime/store/store.js";
 import { UserError } from "../../runtime/user-error.js";
 import { chooseMode, createReporter } from "../ui/reporter.js";
 import { loadPlan } from "./load-plan.js";
-import { afterRun } from "./run-report.js";
 
 interface RunOptions {
   store: string;
@@ -66,7 +64,8 @@ const idlePool = (): WorkerPool =>
 
 async function runCommand(file: string, options: RunOptions): Promise<number> {
   const jobs = parseJobs(options.jobs);
-  if (options.backend) parseBackend(options.backend);
+  // Loaded only when needed: it brings tfjs into this process, which only the workers need.
+  if (options.backend) (await import("../../runtime/backend/select.js")).parseBackend(options.backend);
   const { plan, text } = await loadPlan(file);
   const store = openStore(options.store);
   const out = options.json ? process.stderr : process.stdout;
@@ -89,7 +88,8 @@ async function runCommand(file: string, options: RunOptions): Promise<number> {
   try {
     const result = await execution.done;
     await reporter.close();
-    if (result.exitCode === 0) await afterRun({ file, text, plan, store, out, report: options.report });
+    if (result.exitCode === 0)
+      await (await import("./run-report.js")).afterRun({ file, text, plan, store, out, report: options.report });
     else if (result.exitCode === 1) {
       out.write(`${result.failed.length} job(s) failed; see \`lthc status ${file} --store ${options.store}\`\n`);
     } else out.write(`interrupted; \`lthc run ${file}\` resumes\n`);

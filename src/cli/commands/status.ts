@@ -3,8 +3,7 @@ import type { Command } from "commander";
 import { DEFAULT_STORE } from "../../runtime/store/layout.js";
 import { type Counts, type PlanProgress, planProgress } from "../../runtime/store/progress.js";
 import { openStore } from "../../runtime/store/store.js";
-import { loadPlan } from "./load-plan.js";
-import { shownPath } from "./run-report.js";
+import { loadPlan, shownPath } from "./load-plan.js";
 
 interface StatusOptions {
   store: string;
