@@ -215,6 +215,18 @@ describe("lsp features", () => {
       expect(rewind).toContain("Default: `8ep`");
     });
 
+    it("still plans a sweep while another sweep of the file has errors", async () => {
+      const broken =
+        "let eps = 0.1\nsweep a: wrn(20, k in [1, 8]) under pgd(linf, eps, 2) at w in 80%^[2..4] reps 2\nsweep b: wrm(20, 1)\n";
+      const other = await client.open(broken);
+      const hover = hoverText(await client.hover(other, { line: 1, character: 7 }));
+      const alone = analyze(`let eps = 0.1\n${broken.split("\n")[1]}`).points;
+      expect(alone.length).toBe(24);
+      expect(hover).toContain("**24 points**");
+      expect(hover).toContain(`**${buildPlan(alone).summary.denseRuns} dense runs**`);
+      expect(hover).toContain("on its own");
+    });
+
     it("answers null on whitespace and out of range", async () => {
       expect(await client.hover(uri, { line: 40, character: 3 })).toBeNull();
       expect(await client.hover(uri, { line: 0, character: 6 })).not.toBeNull();
