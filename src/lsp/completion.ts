@@ -98,6 +98,8 @@ function candidates(analysis: CompletionInput, cursor: Cursor): CompletionItem[]
     case "value": {
       const unit = unitItems(analysis, cursor, context.setting);
       if (unit) return [unit];
+      // A `let` may name any value: offer every named one.
+      if (context.setting === null) return [lets, entries(anyValue())];
       return [entries(valuesForSetting(context.setting)), lets];
     }
     case "afterValue": {
@@ -147,6 +149,17 @@ function entries(list: readonly CatalogEntry[]): CompletionItem[] {
     detail: entry.signature,
     documentation: markdown(entryMarkdown(entry)),
   }));
+}
+
+function anyValue(): CatalogEntry[] {
+  return [
+    ...catalog.models,
+    ...catalog.adversaries,
+    ...catalog.strategies,
+    ...catalog.datasets,
+    ...catalog.augmentations,
+    ...catalog.norms,
+  ];
 }
 
 function settingItems(): CompletionItem[] {

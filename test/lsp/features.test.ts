@@ -152,6 +152,7 @@ describe("lsp features", () => {
     it("offers settings after a complete value and names defined in the file where values go", async () => {
       await expectCompletion(client, "sweep wrn(20,1) <|>", { includes: ["under", "prune", "at", "rewind", "reps"] });
       await expectCompletion(client, "let eps = 0.1\nsweep wrn(20,1) under pgd(linf, <|>)", { includes: ["eps"] });
+      await expectCompletion(client, "let eps = 0.1\nlet attack = <|>", { includes: ["eps", "pgd", "wrn", "global"] });
     });
 
     it("offers units right after a number", async () => {
