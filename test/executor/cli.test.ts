@@ -86,5 +86,9 @@ describe("lthc run", { timeout: 180_000 }, () => {
     expect(missing.stderr).toMatch(/^error: cannot read no-such\.lth/);
     expect(lthc("run", SPEC, "--jobs", "0").stderr).toContain("--jobs must be a positive whole number");
     expect(lthc("run", SPEC, "--backend", "tpu").stderr).toContain("unknown backend 'tpu'");
+    const notADir = lthc("run", SPEC, "--store", "package.json");
+    expect(notADir.code).toBe(1);
+    expect(notADir.stderr).toMatch(/^error: cannot use the run store package\.json: ENOTDIR/);
+    expect(notADir.stderr).not.toContain("    at ");
   });
 });

@@ -2,9 +2,11 @@
  * `lthc run FILE`: compile the spec, execute its plan against the run store with
  * worker processes, and write the report when every job is done.
  */
-import { resolve } from "node:path";
+import { mkdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import { type Execution, execute } from "../../runtime/executor/executor.js";
+import type { Plan } from "../../compiler/plan-types.js";
+import { type ExecuteResult, type Execution, execute } from "../../runtime/executor/executor.js";
 import { inProcessPool, type WorkerPool } from "../../runtime/executor/pool.js";
 import { startProcessPool } from "../../runtime/executor/process-pool.js";
 import type { ExecutorEvent } from "../../runtime/executor-events.js";
@@ -68,6 +70,22 @@ async function runCommand(file: string, options: RunOptions): Promise<number> {
   if (options.backend) (await import("../../runtime/backend/select.js")).parseBackend(options.backend);
   const { plan, text } = await loadPlan(file);
   const store = openStore(options.store);
+  try {
+    await mkdir(join(store.dir, "jobs"), { recursive: true });
+    return await execution(file, text, plan, store, options, jobs);
+  } catch (error) {
+    throw storeError(error, options.store);
+  }
+}
+
+async function execution(
+  file: string,
+  text: string,
+  plan: Plan,
+  store: RunStore,
+  options: RunOptions,
+  jobs: number | undefined,
+): Promise<number> {
   const out = options.json ? process.stderr : process.stdout;
   const pool = (await allDone(
     store,
@@ -83,20 +101,33 @@ async function runCommand(file: string, options: RunOptions): Promise<number> {
     mode: chooseMode({ plain: options.plain, json: options.json, isTTY: process.stdout.isTTY }),
     plan,
   });
-  const execution = execute({ plan, store, pool, onEvent: (event: ExecutorEvent) => reporter.handle(event) });
-  const detach = handleSignals(execution);
+  const run = execute({ plan, store, pool, onEvent: (event: ExecutorEvent) => reporter.handle(event) });
+  const detach = handleSignals(run);
+  let result: ExecuteResult;
   try {
-    const result = await execution.done;
-    await reporter.close();
-    if (result.exitCode === 0)
-      await (await import("./run-report.js")).afterRun({ file, text, plan, store, out, report: options.report });
-    else if (result.exitCode === 1) {
-      out.write(`${result.failed.length} job(s) failed; see \`lthc status ${file} --store ${options.store}\`\n`);
-    } else out.write(`interrupted; \`lthc run ${file}\` resumes\n`);
-    return result.exitCode;
+    result = await run.done;
   } finally {
     detach();
+    await reporter.close();
   }
+  if (result.exitCode === 0) {
+    await (await import("./run-report.js")).afterRun({ file, text, plan, store, out, report: options.report });
+  } else if (result.exitCode === 1) {
+    out.write(`${result.failed.length} job(s) failed; see \`lthc status ${file} --store ${options.store}\`\n`);
+  } else {
+    out.write(`interrupted; \`lthc run ${file}\` resumes\n`);
+  }
+  return result.exitCode;
+}
+
+/** A file-system failure in the store is the user's to fix (permissions, a full disk), not a crash. */
+export function storeError(error: unknown, store: string): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (typeof code !== "string") return error;
+  return new UserError(
+    `cannot use the run store ${store}: ${(error as Error).message}`,
+    "check that the --store directory is writable and the disk has room; `lthc run` again resumes",
+  );
 }
 
 /** First Ctrl-C (or SIGTERM): stop cleanly; a second Ctrl-C: stop at once. */

@@ -4,6 +4,7 @@ import { DEFAULT_STORE } from "../../runtime/store/layout.js";
 import { type Counts, type PlanProgress, planProgress } from "../../runtime/store/progress.js";
 import { openStore } from "../../runtime/store/store.js";
 import { loadPlan, shownPath } from "./load-plan.js";
+import { storeError } from "./run.js";
 
 interface StatusOptions {
   store: string;
@@ -19,7 +20,12 @@ export function registerStatus(program: Command): void {
     .option("--json", "print machine-readable JSON")
     .action(async (file: string, options: StatusOptions) => {
       const { plan } = await loadPlan(file);
-      const progress = await planProgress(openStore(options.store), plan);
+      let progress: PlanProgress;
+      try {
+        progress = await planProgress(openStore(options.store), plan);
+      } catch (error) {
+        throw storeError(error, options.store);
+      }
       process.stdout.write(options.json ? `${JSON.stringify(progress, null, 2)}\n` : formatProgress(progress));
     });
 }

@@ -68,6 +68,8 @@ class Scheduler {
   private wakeUp: (() => void) | null = null;
   /** Something happened while the loop was busy: do not sleep on it. */
   private woken = false;
+  /** An error the loop must rethrow (a store write that failed outside it). */
+  private fatal: unknown = null;
   private readonly startedAt = Date.now();
 
   constructor(private readonly options: ExecuteOptions) {
@@ -99,6 +101,7 @@ class Scheduler {
     });
     try {
       while (this.pending.length > 0 || this.running.size > 0) {
+        if (this.fatal !== null) throw this.fatal;
         if (this.stopping === "no") await this.schedule();
         if (this.stopping !== "no" && this.running.size === 0) break;
         if (this.pending.length === 0 && this.running.size === 0) break;
@@ -238,14 +241,21 @@ class Scheduler {
     });
     this.running.set(job.id, { job, slot, handle });
     if (this.stopping === "graceful") handle.abort();
-    void handle.outcome.then(async (outcome) => {
-      if (!retried && this.stopping === "no" && (await this.setAsideCorruptCheckpoint(job, outcome))) {
-        await store.writeStatus(job.id, { state: "running", attempts: attempts + 1 });
-        this.launch(job, slot, lock, attempts + 1, true);
-        return;
-      }
-      await this.finishJob(job, slot, lock, attempts, outcome);
-    });
+    void handle.outcome
+      .then(async (outcome) => {
+        if (!retried && this.stopping === "no" && (await this.setAsideCorruptCheckpoint(job, outcome))) {
+          await store.writeStatus(job.id, { state: "running", attempts: attempts + 1 });
+          this.launch(job, slot, lock, attempts + 1, true);
+          return;
+        }
+        await this.finishJob(job, slot, lock, attempts, outcome);
+      })
+      .catch((error: unknown) => {
+        // The store could not be written (disk full, permissions): stop, and let run() report it.
+        this.fatal ??= error;
+        this.running.delete(job.id);
+        this.wake();
+      });
   }
 
   /**
