@@ -192,3 +192,50 @@ export function measureThroughput(opts: ThroughputOptions): ThroughputReport {
     model.dispose();
   }
 }
+
+export interface KernelShare {
+  kernel: string;
+  ms: number;
+  share: number;
+  calls: number;
+}
+
+/**
+ * Where a training step's time goes: tf.profile of one step (after a warm-up),
+ * summed per kernel name; convolution kernels are split by input shapes.
+ */
+export async function profileTrainStep(opts: Pick<ThroughputOptions, "model" | "data" | "batch">): Promise<{
+  wallMs: number;
+  cpuMs: number;
+  kernels: KernelShare[];
+}> {
+  const model = buildModel(opts.model, opts.data, 1);
+  const optimizer = new Sgd(model.params, { momentum: 0.9, nesterov: false, weightDecay: 0 });
+  const { x, y } = syntheticBatch(opts.data, opts.batch);
+  const ctx: StepContext = { model, optimizer, lr: 0.01, masks: null };
+  try {
+    trainStep(ctx, x, y);
+    const cpu = process.cpuUsage();
+    const start = performance.now();
+    const info = await tf.profile(() => void trainStep(ctx, x, y));
+    const wallMs = performance.now() - start;
+    const used = process.cpuUsage(cpu);
+    const totals = new Map<string, { ms: number; calls: number }>();
+    for (const k of info.kernels) {
+      const key = k.name.startsWith("Conv2D") ? `${k.name} ${JSON.stringify(k.inputShapes)}` : k.name;
+      const e = totals.get(key) ?? { ms: 0, calls: 0 };
+      e.ms += k.kernelTimeMs as number;
+      e.calls += 1;
+      totals.set(key, e);
+    }
+    const sum = [...totals.values()].reduce((a, e) => a + e.ms, 0);
+    const kernels = [...totals]
+      .map(([kernel, e]) => ({ kernel, ms: e.ms, share: e.ms / sum, calls: e.calls }))
+      .sort((a, b) => b.ms - a.ms);
+    return { wallMs, cpuMs: (used.user + used.system) / 1000, kernels };
+  } finally {
+    tf.dispose([x, y]);
+    optimizer.dispose();
+    model.dispose();
+  }
+}
