@@ -15,13 +15,13 @@ const L2_GUARD = 1e-12;
 
 /** Canonical adversary name used in metrics: "clean" or "pgd(linf,0.1,8)". */
 export function adversaryName(cfg: AdversaryConfig): string {
-  if (cfg.kind === "none" || cfg.steps === 0) return "clean";
+  if (!isAttack(cfg)) return "clean";
   return `pgd(${cfg.norm},${cfg.eps},${cfg.steps})`;
 }
 
-/** True when the config performs no attack (kind none or n = 0). */
-export function isClean(cfg: AdversaryConfig): cfg is Extract<AdversaryConfig, { kind: "none" }> {
-  return cfg.kind === "none" || cfg.steps === 0;
+/** True when the config attacks: PGD with at least one step (kind none and n = 0 are clean). */
+export function isAttack(cfg: AdversaryConfig): cfg is PgdConfig {
+  return cfg.kind === "pgd" && cfg.steps > 0;
 }
 
 /** BN mode for the attack's forward passes; running statistics are never updated here. */
@@ -112,7 +112,7 @@ export function pgdAttack(
   cfg: AdversaryConfig,
   opts: PgdOptions,
 ): tf.Tensor4D {
-  if (isClean(cfg)) return tf.clone(x);
+  if (!isAttack(cfg)) return tf.clone(x);
   const bn = opts.bn ?? attackBnMode(cfg);
   const a = effectiveStepSize(cfg);
   const targets = opts.targets ?? attackTargets(model, x, y, cfg, bn);

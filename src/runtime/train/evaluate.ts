@@ -5,7 +5,7 @@
  */
 import type { AdversaryConfig } from "../../compiler/config.js";
 import { crossEntropyPerExample } from "../attack/loss.js";
-import { adversaryName, isClean, pgdAttack } from "../attack/pgd.js";
+import { adversaryName, isAttack, pgdAttack } from "../attack/pgd.js";
 import type { Model } from "../models/model.js";
 import { tf } from "../tf.js";
 
@@ -35,7 +35,7 @@ export function evaluationAdversaries(list: readonly AdversaryConfig[]): Adversa
 
 /** Sum of losses and count of correct predictions on one batch under one adversary. */
 function scoreBatch(model: Model, b: LabelledBatch, adv: AdversaryConfig, seed: number): [number, number] {
-  const input = isClean(adv) ? b.x : pgdAttack(model, b.x, b.y, adv, { bn: "running", seed });
+  const input = !isAttack(adv) ? b.x : pgdAttack(model, b.x, b.y, adv, { bn: "running", seed });
   try {
     const [lossSum, correct] = tf.tidy(() => {
       const logits = model.forward(input, "running").logits;

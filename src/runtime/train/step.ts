@@ -6,7 +6,7 @@
  */
 import type { AdversaryConfig } from "../../compiler/config.js";
 import { crossEntropy } from "../attack/loss.js";
-import { attackBnMode, isClean, pgdAttack, predictedLabels } from "../attack/pgd.js";
+import { attackBnMode, isAttack, pgdAttack, predictedLabels } from "../attack/pgd.js";
 import type { BatchStat, Model } from "../models/model.js";
 import { tf } from "../tf.js";
 import type { Sgd } from "./sgd.js";
@@ -80,7 +80,7 @@ export function adversarialTrainStep(
   adversary: AdversaryConfig,
   seed: number,
 ): number {
-  if (isClean(adversary)) return trainStep(ctx, x, y);
+  if (!isAttack(adversary)) return trainStep(ctx, x, y);
   const bn = attackBnMode(adversary);
   const targets = adversary.labels === "predicted" ? predictedLabels(ctx.model, x, bn) : y;
   const xAdv = pgdAttack(ctx.model, x, y, adversary, { bn, seed, targets });
