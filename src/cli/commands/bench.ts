@@ -3,6 +3,7 @@
  * step and inference, on the backend lthc would use (or --backend), with the
  * trainer's and the attack's own step functions.
  */
+import { cpus } from "node:os";
 import type { Command } from "commander";
 import { formatBackendInfo, initBackend } from "../../runtime/backend/select.js";
 import {
@@ -97,7 +98,8 @@ export function registerBench(program: Command): void {
         onResult: json ? undefined : (r) => process.stdout.write(`${row(r)}\n`),
       });
       if (json) {
-        const out = { ...report, backendInfo: info, node: process.version, pgdSteps, steps };
+        const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? "unknown" };
+        const out = { ...report, backendInfo: info, machine, pgdSteps, steps };
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       } else {
         process.stdout.write(`  ${report.model}: ${report.parameters.toLocaleString("en-US")} parameters\n`);
