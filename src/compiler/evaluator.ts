@@ -38,10 +38,23 @@ export function mergeParams(a: Binding[], b: Binding[]): Binding[] | null {
   return out;
 }
 
+/** Thrown when a value expands to more combinations than any sweep may have. */
+export class TooManyCombinations extends Error {}
+
+/** Most combinations one value may expand to (a sweep's own limit is checked separately). */
+export const MAX_COMBINATIONS = 200_000;
+
 /** Cartesian product of alternatives, combining values with `combine`. */
 export function product<T>(lists: Alt<unknown>[][], combine: (values: unknown[]) => T, node: A.Expr | null): Alt<T>[] {
+  if (lists.every((l) => l.length === 1)) {
+    // One combination: no copying per argument (a call may have very many).
+    let params: Binding[] | null = [];
+    for (const l of lists) params = params && mergeParams(params, l[0].params);
+    return params ? [{ value: combine(lists.map((l) => l[0].value)), node, params }] : [];
+  }
   let acc: { values: unknown[]; params: Binding[] }[] = [{ values: [], params: [] }];
   for (const list of lists) {
+    if (acc.length * list.length > MAX_COMBINATIONS) throw new TooManyCombinations();
     const next: typeof acc = [];
     for (const partial of acc) {
       for (const alt of list) {

@@ -19,7 +19,16 @@ import type { AdversaryConfig, DatasetName, ModelConfig, Norm, PruneStrategy } f
 import { DATASETS } from "./datasets.js";
 import { DEFAULTS } from "./defaults.js";
 import { CODES, suggest } from "./diagnostics.js";
-import { type Alt, clean, describeExpr, type Evaluator, type Num, product } from "./evaluator.js";
+import {
+  type Alt,
+  clean,
+  describeExpr,
+  type Evaluator,
+  MAX_COMBINATIONS,
+  type Num,
+  product,
+  TooManyCombinations,
+} from "./evaluator.js";
 
 export interface DatasetValue {
   name: DatasetName;
@@ -58,6 +67,21 @@ export class Values {
 
   /** Evaluate a setting's value by its catalog type. */
   byType(type: ValueType, e: A.Expr, slot: string): Alt<unknown>[] {
+    try {
+      return this.byTypeUnguarded(type, e, slot);
+    } catch (error) {
+      if (!(error instanceof TooManyCombinations)) throw error;
+      this.ev.report(
+        CODES.tooManyPoints,
+        e,
+        `this value has more than ${MAX_COMBINATIONS} combinations`,
+        "sweep fewer values",
+      );
+      return [];
+    }
+  }
+
+  private byTypeUnguarded(type: ValueType, e: A.Expr, slot: string): Alt<unknown>[] {
     const s = <T>(atom: (x: A.Expr) => Alt<T>[]) => this.ev.sweepable(e, slot, atom) as Alt<unknown>[];
     switch (type) {
       case "dataset":
@@ -159,7 +183,9 @@ export class Values {
         this.ev.report(CODES.duplicateArgument, arg, `\`${p.name}\` is given twice`);
         ok = false;
       }
-      out.set(p.name, [...(out.get(p.name) ?? []), arg.value]);
+      const list = out.get(p.name);
+      if (list) list.push(arg.value);
+      else out.set(p.name, [arg.value]);
     }
     const missing = params.filter((p) => p.required && !out.has(p.name));
     if (missing.length > 0) {

@@ -59,6 +59,13 @@ describe("diagnostics", () => {
     );
   });
 
+  it("stops combinatorial explosions with a diagnostic", () => {
+    const huge = analyze(`sweep lenet(${"[1, 2], ".repeat(30)}1)`, "t");
+    expect(huge.diagnostics.map((d) => d.code)).toEqual(["E036"]);
+    const wide = analyze(`sweep lenet(${"1, ".repeat(20000)}1)`, "t");
+    expect(wide.points).toHaveLength(1);
+  });
+
   it("analyze never throws, whatever the input", () => {
     for (const text of ["", "\u0000", "sweep", "{{{{", "]".repeat(1000), "sweep a: ".repeat(200), "[".repeat(2000)]) {
       expect(() => analyze(text, "t")).not.toThrow();
