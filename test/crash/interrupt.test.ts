@@ -3,7 +3,7 @@
  * (A second Ctrl-C is tested on the executor: two signals sent at once may arrive as one.)
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -58,5 +58,24 @@ describe("Ctrl-C", { timeout: 240_000 }, () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/finished in \d+s: 9 done, 0 failed/);
     expect((await store.readJobRecord(dense)).status).toMatchObject({ state: "done", attempts: 2 });
+  });
+
+  it("a damaged checkpoint left behind is set aside and the job redone", async () => {
+    const store = openStore(join(mkdtempSync(join(tmpdir(), "lthc-int-")), "store"));
+    const run = start(store.dir);
+    const dense = await whenRunning(store, run.output);
+    run.child.kill("SIGINT");
+    expect(await exitCode(run.child)).toBe(130);
+    const resume = join(store.paths(dense).checkpoints, "resume");
+    expect(existsSync(resume)).toBe(true);
+    writeFileSync(resume, "not a checkpoint at all");
+
+    const again = spawnSync(process.execPath, ["bin/lthc.js", "run", SPEC, "--store", store.dir, ...ARGS], {
+      encoding: "utf8",
+    });
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/^log dense .*checkpoint.*moved it to .*resume\.corrupt-/m);
+    expect(again.stdout).toMatch(/finished in \d+s: 9 done, 0 failed/);
+    expect((await store.readJobRecord(dense)).status).toMatchObject({ state: "done", attempts: 3 });
   });
 });

@@ -114,7 +114,7 @@ export function fakeRunner(behaviour: FakeBehaviour = {}): FakeRunner {
     // Like the real runner: a damaged checkpoint is rejected, never trained from.
     const resume = join(ctx.dir, "ckpt", "resume");
     if (existsSync(resume) && readFileSync(resume, "utf8") === "torn") {
-      return { status: "failed", reason: `corrupt checkpoint ${resume}: bad magic` };
+      return { status: "failed", reason: `${resume} is not an lthc checkpoint (bad magic, expected "LTHCKPT1")` };
     }
     const epochs = job.kind === "mask" ? 0 : job.kind === "dense" ? 3 : 2;
     ctx.onEvent({ type: "start", jobId: job.id, epochs, batchesPerEpoch: 1, resumedFrom: null });

@@ -259,15 +259,19 @@ class Scheduler {
   }
 
   /**
-   * The runner rejects a damaged checkpoint of the job's own with "corrupt checkpoint <path>: …".
-   * Moving it aside lets the job start again from its last good state (the rewind point, or the start).
+   * A runner rejects a damaged checkpoint with a failure that names the file
+   * ("corrupt checkpoint <path> (…)", "<path> is not an lthc checkpoint …").
+   * When that file is one of the job's own checkpoints, moving it aside lets the
+   * job start again from its last good state (the rewind point, or the start).
    */
   private async setAsideCorruptCheckpoint(job: Job, outcome: JobOutcome): Promise<boolean> {
-    if (outcome.status !== "failed") return false;
-    const path = /corrupt checkpoint (\S+?):? /.exec(outcome.reason)?.[1];
-    const own = this.options.store.paths(job.id).dir + sep;
-    if (path === undefined || !resolve(path).startsWith(own)) return false;
-    const aside = await quarantine(resolve(path));
+    if (outcome.status !== "failed" || !/checkpoint/i.test(outcome.reason)) return false;
+    const own = this.options.store.paths(job.id).checkpoints + sep;
+    const path = (outcome.reason.match(/\/[^\s"'()]+/g) ?? [])
+      .map((candidate) => resolve(candidate.replace(/[:,.;]+$/, "")))
+      .find((candidate) => candidate.startsWith(own));
+    if (path === undefined) return false;
+    const aside = await quarantine(path);
     this.log(job.id, `${outcome.reason}; moved it to ${aside} and redoing the job from its last good checkpoint`);
     return true;
   }
