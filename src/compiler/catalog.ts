@@ -52,6 +52,8 @@ export type ValueType =
   | "count"
   | "positive-count"
   | "number"
+  | "momentum"
+  | "accuracy-points"
   | "bool"
   | "optimizer"
   | "epoch-list"
@@ -162,7 +164,7 @@ export const SETTINGS: readonly SettingEntry[] = [
   setting("batch", "positive-count", "Minibatch size.", "batch 128", String(DEFAULTS.batch)),
   setting("optimizer", "optimizer", "Optimiser; `sgd` (cross-entropy loss).", "optimizer sgd", DEFAULTS.optimizer),
   setting("lr", "number", "Initial learning rate.", "lr 0.1", String(DEFAULTS.lr)),
-  setting("momentum", "number", "SGD momentum.", "momentum 0.9", String(DEFAULTS.momentum)),
+  setting("momentum", "momentum", "SGD momentum.", "momentum 0.9", String(DEFAULTS.momentum)),
   setting("nesterov", "bool", "Nesterov momentum: `on` or `off`.", "nesterov off", DEFAULTS.nesterov ? "on" : "off"),
   setting("weight-decay", "number", "L2 weight decay.", "weight-decay 5e-4", String(DEFAULTS.weightDecay)),
   setting(
@@ -186,8 +188,8 @@ export const SETTINGS: readonly SettingEntry[] = [
   ),
   setting(
     "tolerance",
-    "number",
-    "Matching tolerance in accuracy points: a sparse net matches if it is at most this far below dense.",
+    "accuracy-points",
+    "Matching tolerance in accuracy points (`0.5` or `0.5%`): a sparse net matches if it is at most this far below dense.",
     "tolerance 0.5",
     String(DEFAULTS.tolerance),
   ),

@@ -104,6 +104,16 @@ export class Values {
         return s((x) => this.integer(x, 1, "a positive whole number"));
       case "number":
         return s((x) => this.real(x));
+      case "momentum":
+        return s((x) =>
+          this.real(x).filter((alt) => {
+            if (alt.value < 1) return true;
+            this.ev.report(CODES.outOfDomain, x, `momentum must be below 1, found ${alt.value}`, "the thesis uses 0.9");
+            return false;
+          }),
+        );
+      case "accuracy-points":
+        return s((x) => this.points(x));
       case "bool":
         return s((x) => this.bool(x));
       case "optimizer":
@@ -277,6 +287,26 @@ export class Values {
         return [];
       }
       return [{ ...alt, value: unit === "%" ? clean(value / 100) : value }];
+    });
+  }
+
+  /** Accuracy points: `1` and `1%` both mean one percentage point. */
+  points(e: A.Expr): Alt<number>[] {
+    return this.num(e, "accuracy points such as 0.5").flatMap((alt) => {
+      const { value, unit } = alt.value;
+      if (unit === "ep" || unit === "it") {
+        this.ev.report(
+          CODES.wrongUnit,
+          e,
+          `expected accuracy points, found ${unit === "ep" ? "epochs" : "iterations"}`,
+        );
+        return [];
+      }
+      if (!(value >= 0 && value <= 100)) {
+        this.ev.report(CODES.outOfDomain, e, `a tolerance is between 0 and 100 accuracy points, found ${value}`);
+        return [];
+      }
+      return [{ ...alt, value }];
     });
   }
 

@@ -158,6 +158,11 @@ describe("values", () => {
     expect(b[0].train.schedule.milestones).toEqual([10, 15]);
   });
 
+  it("reads a tolerance in accuracy points, with or without %", () => {
+    expect(points("sweep lenet(300, 100) { tolerance 1% }")[0].tolerance).toBe(1);
+    expect(points("sweep lenet(300, 100) { tolerance 0.5 }")[0].tolerance).toBe(0.5);
+  });
+
   it("makes a dense-only sweep without pruning", () => {
     const ps = points("sweep lenet(300, 100) { lr [0.01, 0.1] }");
     expect(ps).toHaveLength(2);
