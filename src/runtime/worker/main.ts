@@ -27,8 +27,11 @@ async function init(options: WorkerInit): Promise<void> {
     runner = await loadRunner(options.runnerModule);
     send({ type: "ready", backend });
   } catch (error) {
-    const hint = error instanceof UserError ? error.hint : undefined;
-    send({ type: "init-error", message: errorText(error), ...(hint ? { hint } : {}) });
+    if (error instanceof UserError) {
+      send({ type: "init-error", message: error.message, ...(error.hint ? { hint: error.hint } : {}) });
+    } else {
+      send({ type: "init-error", message: errorText(error) });
+    }
   }
 }
 
