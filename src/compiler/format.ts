@@ -169,7 +169,7 @@ class Formatter {
     const firstAfter = s.settings[0]?.range.start.offset ?? s.block?.start.offset ?? end;
     this.emit({ range: { start: s.range.start, end: this.pos(headerEnd) } }, 0, () => head, firstAfter);
     inline.forEach((x, i) => {
-      const limit = inline[i + 1]?.range.start.offset ?? s.block?.start.offset ?? end + 1;
+      const limit = inline[i + 1]?.range.start.offset ?? s.block?.start.offset ?? Number.POSITIVE_INFINITY;
       this.emit(x, 2, () => settingText(x), limit);
     });
     if (!s.block) return;

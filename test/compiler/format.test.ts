@@ -47,6 +47,13 @@ describe("formatSpec", () => {
     );
   });
 
+  it("keeps trailing comments after multi-line values and comments inside values verbatim", () => {
+    const text = "sweep a: resnet(20)\n  under pgd(linf,  # radius next\n     0.1, 2)\n  at [50%,\n 20%] # d\n# tail\n";
+    expect(formatSpec(text)).toBe(
+      "sweep a: resnet(20)\n  under pgd(linf,  # radius next\n     0.1, 2)\n  at [50%, 20%]  # d\n# tail\n",
+    );
+  });
+
   it("keeps a one-line sweep on one line", () => {
     const line =
       "sweep wrn(20, k in [1, 8]) under pgd(linf, 0.1, n in [1, 2, 4, 8]) prune global|random at w in 80%^[2..16] rewind 8 reps 2\n";
