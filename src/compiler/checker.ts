@@ -5,7 +5,7 @@
  * (rewind before the end, model fits the data, IMP densities reachable…).
  */
 import type * as A from "./ast.js";
-import { children as childrenOf } from "./ast.js";
+import { walk } from "./ast.js";
 import { SETTINGS, SETTINGS_BY_NAME, type SettingEntry } from "./catalog.js";
 import type { AdversaryConfig, ModelConfig, PruneConfig, TrainConfig, TrainTime } from "./config.js";
 import { DATASETS } from "./datasets.js";
@@ -153,8 +153,8 @@ function explicitNames(exprs: A.Expr[], lets: ReadonlyMap<string, A.LetDecl>): S
   const visit = (n: A.Node) => {
     if (n.kind === "Swept") out.add(n.name.text);
   };
-  for (const e of exprs) A_walk(e, visit);
-  for (const decl of lets.values()) A_walk(decl.value, visit);
+  for (const e of exprs) walk(e, visit);
+  for (const decl of lets.values()) walk(decl.value, visit);
   // Let names name their anonymous sweeps.
   for (const name of lets.keys()) out.add(name);
   return out;
@@ -164,15 +164,10 @@ function explicitNames(exprs: A.Expr[], lets: ReadonlyMap<string, A.LetDecl>): S
 function sweptNodes(exprs: A.Expr[]): Map<string, A.Swept> {
   const out = new Map<string, A.Swept>();
   for (const e of exprs)
-    A_walk(e, (n) => {
+    walk(e, (n) => {
       if (n.kind === "Swept" && !out.has(n.name.text)) out.set(n.name.text, n);
     });
   return out;
-}
-
-function A_walk(node: A.Node, visit: (n: A.Node) => void): void {
-  visit(node);
-  for (const child of childrenOf(node)) A_walk(child, visit);
 }
 
 interface Resolved {
