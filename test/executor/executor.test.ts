@@ -2,6 +2,7 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { writeFileAtomic } from "../../src/runtime/atomic.js";
 import { execute } from "../../src/runtime/executor/executor.js";
 import { inProcessPool } from "../../src/runtime/executor/pool.js";
 import type { ExecutorEvent } from "../../src/runtime/executor-events.js";
@@ -158,6 +159,43 @@ describe("executor", () => {
       true,
     );
     expect((await store.readJobRecord("sparser-r1")).status).toMatchObject({ state: "done", attempts: 3 });
+  });
+
+  it("redoes a finished dependency whose rewind checkpoint a dependent finds damaged, then the dependent", async () => {
+    const store = await tempStore();
+    await runOnce(store);
+    const denseBefore = (await store.readJobRecord("dense-r1")).result;
+    const { writeFile, rm } = await import("node:fs/promises");
+    const { keptCheckpointPath } = await import("../../src/runtime/store/layout.js");
+    await writeFile(keptCheckpointPath(store.paths("dense-r1").dir, { epoch: 1, step: 0 }), "torn");
+    await rm(store.paths("sparser-r1").result);
+    const second = await runOnce(store);
+    expect(second.result.exitCode).toBe(0);
+    expect(second.runner.calls.get("dense-r1")).toBe(1);
+    expect(second.runner.calls.get("sparser-r1")).toBe(2);
+    expect((await store.readJobRecord("dense-r1")).result?.metrics).toEqual(denseBefore?.metrics);
+    expect((await store.readJobRecord("dense-r1")).status).toMatchObject({ state: "done", attempts: 2 });
+    const logged = second.events.some(
+      (e) => e.type === "job-progress" && e.event.type === "log" && e.event.message.includes("redoing this job"),
+    );
+    expect(logged).toBe(true);
+  });
+
+  it("does not loop when a dependency's file stays damaged after it was redone", async () => {
+    const store = await tempStore();
+    const runner = fakeRunner({
+      afterEpoch: async (ctx, epoch) => {
+        // The dense run writes a bad rewind checkpoint every time.
+        if (ctx.job.kind === "dense" && epoch === 1) {
+          const { keptCheckpointPath } = await import("../../src/runtime/store/layout.js");
+          await writeFileAtomic(keptCheckpointPath(ctx.dir, { epoch: 1, step: 0 }), "torn");
+        }
+      },
+    });
+    const { result } = await runOnce(store, runner, 1);
+    expect(result.exitCode).toBe(1);
+    expect(result.failed.sort()).toEqual(["sparsem-r1", "sparser-r1"]);
+    expect(runner.calls.get("dense-r1")).toBe(2);
   });
 
   it("two executors on one store never run the same job twice", async () => {

@@ -111,6 +111,16 @@ export function fakeRunner(behaviour: FakeBehaviour = {}): FakeRunner {
     for (const dep of job.dependsOn) ctx.dependencyDir(dep);
     if (behaviour.throws?.has(job.id)) throw new Error(`boom in ${job.id}`);
     if (behaviour.fail?.has(job.id)) return { status: "failed", reason: "loss diverged (NaN) at epoch 1" };
+    if (job.kind === "sparse") {
+      const ref = job.config.weights;
+      const rewind = keptCheckpointPath(
+        ctx.dependencyDir(ref.job),
+        ref.at === "final" ? { epoch: 0, step: 0 } : ref.at,
+      );
+      if (readFileSync(rewind, "utf8") !== "weights") {
+        return { status: "failed", reason: `corrupt checkpoint ${rewind} (checksum mismatch)` };
+      }
+    }
     // Like the real runner: a damaged checkpoint is rejected, never trained from.
     const resume = join(ctx.dir, "ckpt", "resume");
     if (existsSync(resume) && readFileSync(resume, "utf8") === "torn") {

@@ -62,6 +62,8 @@ class Scheduler {
   private readonly byId = new Map<string, Job>();
   /** Jobs another process holds; reported once each. */
   private readonly heldElsewhere = new Set<string>();
+  /** Finished dependencies redone in this run because a dependent found one of their files damaged. */
+  private readonly reopened = new Set<string>();
   /** Needs already seen to exist. */
   private readonly artifacts = new Set<string>();
   private stopping: "no" | "graceful" | "now" = "no";
@@ -248,6 +250,11 @@ class Scheduler {
           this.launch(job, slot, lock, attempts + 1, true);
           return;
         }
+        const dependency = this.stopping === "no" ? await this.reopenDependency(job, outcome) : null;
+        if (dependency !== null) {
+          await this.requeue(job, slot, lock, attempts, dependency);
+          return;
+        }
         await this.finishJob(job, slot, lock, attempts, outcome);
       })
       .catch((error: unknown) => {
@@ -267,13 +274,57 @@ class Scheduler {
   private async setAsideCorruptCheckpoint(job: Job, outcome: JobOutcome): Promise<boolean> {
     if (outcome.status !== "failed" || !/checkpoint/i.test(outcome.reason)) return false;
     const own = this.options.store.paths(job.id).checkpoints + sep;
-    const path = (outcome.reason.match(/\/[^\s"'()]+/g) ?? [])
-      .map((candidate) => resolve(candidate.replace(/[:,.;]+$/, "")))
-      .find((candidate) => candidate.startsWith(own));
+    const path = namedFiles(outcome.reason).find((candidate) => candidate.startsWith(own));
     if (path === undefined) return false;
     const aside = await quarantine(path);
     this.log(job.id, `${outcome.reason}; moved it to ${aside} and redoing the job from its last good checkpoint`);
     return true;
+  }
+
+  /**
+   * A job failed on a file of a finished dependency (a damaged rewind checkpoint,
+   * a mask): set the dependency's checkpoints and result aside and run it again
+   * (deterministically, to the same result, rewriting every file), then this job.
+   * Returns the dependency's id, or null when the failure is not of that kind.
+   */
+  private async reopenDependency(job: Job, outcome: JobOutcome): Promise<string | null> {
+    if (outcome.status !== "failed") return null;
+    const { store } = this.options;
+    const files = namedFiles(outcome.reason);
+    for (const dep of job.dependsOn) {
+      const paths = store.paths(dep);
+      const file = files.find((f) => f.startsWith(paths.dir + sep));
+      if (file === undefined || !this.byId.has(dep)) continue;
+      // Being redone for another dependent: wait for it too; redone already: a real failure.
+      if (this.reopened.has(dep)) {
+        if (this.states.get(dep) !== "done") return dep;
+        continue;
+      }
+      if (this.states.get(dep) !== "done") continue;
+      this.reopened.add(dep);
+      const inCheckpoints = file.startsWith(paths.checkpoints + sep);
+      await quarantine(inCheckpoints ? paths.checkpoints : file);
+      await quarantine(paths.result);
+      for (const key of [...this.artifacts]) if (key.startsWith(`${dep}@`)) this.artifacts.delete(key);
+      this.states.set(dep, "waiting");
+      this.pending.unshift(this.byId.get(dep)!);
+      this.log(dep, `${outcome.reason}; set aside, redoing this job (its dependents wait for it)`);
+      return dep;
+    }
+    return null;
+  }
+
+  private async requeue(job: Job, slot: number, lock: Lock, attempts: number, dependency: string): Promise<void> {
+    const reason = `waits for ${dependency} to be redone`;
+    await this.options.store.writeStatus(job.id, { state: "interrupted", attempts, reason });
+    await lock.release();
+    this.running.delete(job.id);
+    this.freeSlots.push(slot);
+    this.freeSlots.sort((a, b) => a - b);
+    this.states.set(job.id, "waiting");
+    this.pending.push(job);
+    this.emit({ type: "job-end", jobId: job.id, outcome: { status: "interrupted" } });
+    this.wake();
   }
 
   private async finishJob(job: Job, slot: number, lock: Lock, attempts: number, outcome: JobOutcome): Promise<void> {
@@ -322,4 +373,9 @@ class Scheduler {
       };
     });
   }
+}
+
+/** Absolute paths a failure reason names (runners name the file they could not use). */
+function namedFiles(reason: string): string[] {
+  return (reason.match(/\/[^\s"'()]+/g) ?? []).map((candidate) => resolve(candidate.replace(/[:,.;]+$/, "")));
 }
