@@ -87,10 +87,11 @@ async function execution(
   jobs: number | undefined,
 ): Promise<number> {
   const out = options.json ? process.stderr : process.stdout;
-  const pool = (await allDone(
+  const nothingToDo = await allDone(
     store,
     plan.jobs.map((j) => j.id),
-  ))
+  );
+  const pool = nothingToDo
     ? idlePool()
     : await startProcessPool({
         jobs,
