@@ -68,6 +68,35 @@ describe("lthc run", { timeout: 180_000 }, () => {
     expect(status.stdout).toContain("blocked: dependency");
   });
 
+  it("trains a shared dense run again, once and to the same result, when a new spec needs another rewind point", async () => {
+    const { readFileSync, writeFileSync } = await import("node:fs");
+    const dir = mkdtempSync(join(tmpdir(), "lthc-cli-"));
+    const storeDir = join(dir, "store");
+    const original = readFileSync(SPEC, "utf8").replace("epochs 2", "epochs 3");
+    writeFileSync(join(dir, "a.lth"), original);
+    writeFileSync(join(dir, "b.lth"), original.replace("rewind 1", "rewind 2"));
+    const first = lthc("run", join(dir, "a.lth"), "--store", storeDir, "--plain", "--no-report");
+    expect(first.stderr + first.stdout.slice(-300)).not.toMatch(/error|FAILED/);
+    expect(first.code).toBe(0);
+    const plan = JSON.parse(lthc("plan", join(dir, "b.lth"), "--json").stdout) as Plan;
+    const dense = plan.jobs.find((j) => j.kind === "dense")!;
+    const store = openStore(storeDir);
+    const before = (await store.readJobRecord(dense.id)).result;
+
+    const second = lthc("run", join(dir, "b.lth"), "--store", storeDir, "--plain", "--no-report");
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain("training it again to the same result");
+    expect(second.stdout.match(/^start dense /gm)).toHaveLength(1);
+    expect((await store.readJobRecord(dense.id)).result?.metrics).toEqual(before?.metrics);
+    const ckpt = join(store.paths(dense.id).checkpoints);
+    expect(existsSync(join(ckpt, "keep-e1-s0")) && existsSync(join(ckpt, "keep-e2-s0"))).toBe(true);
+
+    for (const spec of ["a.lth", "b.lth"]) {
+      const again = lthc("run", join(dir, spec), "--store", storeDir, "--plain", "--no-report");
+      expect(again.stdout).toMatch(/already done, 0 to run/);
+    }
+  });
+
   it("prints --json events, one object per line", () => {
     const storeDir = join(mkdtempSync(join(tmpdir(), "lthc-cli-")), "store");
     const run = lthc("run", SPEC, "--store", storeDir, "--json", "--backend", "cpu", "--no-report");

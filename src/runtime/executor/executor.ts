@@ -9,6 +9,7 @@ import type { Job, Plan } from "../../compiler/plan-types.js";
 import type { ExecutorEvent, JobState } from "../executor-events.js";
 import type { JobOutcome } from "../job-api.js";
 import { quarantine } from "../store/json-file.js";
+import { finalCheckpointPath } from "../store/layout.js";
 import type { Lock, RunStore } from "../store/store.js";
 import { jobLabel, jobSummary } from "./labels.js";
 import type { JobHandle, WorkerPool } from "./pool.js";
@@ -64,6 +65,8 @@ class Scheduler {
   private readonly heldElsewhere = new Set<string>();
   /** Finished dependencies redone in this run because a dependent found one of their files damaged. */
   private readonly reopened = new Set<string>();
+  /** A finished job was queued again while schedule() was looking at a snapshot of the queue. */
+  private requeued = false;
   /** Needs already seen to exist. */
   private readonly artifacts = new Set<string>();
   private stopping: "no" | "graceful" | "now" = "no";
@@ -145,6 +148,12 @@ class Scheduler {
       startable = true;
       await this.tryStart(job);
     }
+    if (this.requeued) {
+      // A finished dependency went back to the queue during this pass: schedule again.
+      this.requeued = false;
+      this.woken = true;
+      return;
+    }
     if (!startable && this.running.size === 0 && this.heldElsewhere.size === 0) this.failUnreachable();
   }
 
@@ -152,11 +161,37 @@ class Scheduler {
     for (const ref of job.needs) {
       const key = `${ref.job}@${ref.at === "final" ? "final" : `${ref.at.epoch}.${ref.at.step}`}`;
       if (this.artifacts.has(key)) continue;
-      if (!(await this.options.store.artifactExists(ref))) return false;
+      if (!(await this.options.store.artifactExists(ref))) {
+        if (ref.at !== "final") await this.retrainForCheckpoint(ref.job);
+        return false;
+      }
       // Artifacts are written atomically and never removed by a run, so one look is enough.
       this.artifacts.add(key);
     }
     return true;
+  }
+
+  /**
+   * A dense run finished for an earlier plan lacks a rewind checkpoint this plan
+   * needs: keep lists are not part of a job's identity, so that specs share dense
+   * runs. Train it again, deterministically to the same result, writing this plan's
+   * checkpoints; the ones it already has stay where they are.
+   */
+  private async retrainForCheckpoint(dep: string): Promise<void> {
+    const job = this.byId.get(dep);
+    if (job === undefined || this.states.get(dep) !== "done" || this.reopened.has(dep)) return;
+    this.reopened.add(dep);
+    const paths = this.options.store.paths(dep);
+    await quarantine(paths.result, "superseded");
+    await quarantine(finalCheckpointPath(paths.dir), "superseded");
+    for (const key of [...this.artifacts]) if (key.startsWith(`${dep}@`)) this.artifacts.delete(key);
+    this.states.set(dep, "waiting");
+    this.pending.unshift(job);
+    this.requeued = true;
+    this.log(
+      dep,
+      "finished for another plan without a checkpoint this plan needs; training it again to the same result",
+    );
   }
 
   /**

@@ -89,7 +89,12 @@ class Worker {
   }
 
   private post(message: ToWorker): void {
-    if (this.child.connected) this.child.send(message);
+    if (!this.child.connected) return;
+    // The worker can die between the check and the write (EPIPE); its exit handler
+    // reports that, so the failed write itself must not become an uncaught error.
+    this.child.send(message, (error) => {
+      if (error) this.child.kill("SIGKILL");
+    });
   }
 
   private onMessage(message: FromWorker): void {

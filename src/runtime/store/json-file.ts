@@ -23,8 +23,8 @@ export async function readJsonFile<T>(path: string, validate: (value: unknown) =
 }
 
 /** Keep a corrupt file for inspection under a new name, so that the job can be redone without losing evidence. */
-export async function quarantine(path: string): Promise<string> {
-  const aside = `${path}.corrupt-${Date.now()}`;
+export async function quarantine(path: string, why = "corrupt"): Promise<string> {
+  const aside = `${path}.${why}-${Date.now()}`;
   try {
     await rename(path, aside);
   } catch (error) {

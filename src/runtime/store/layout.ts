@@ -47,3 +47,8 @@ export function jobPaths(store: string, jobId: string): JobPaths {
 export function keptCheckpointPath(jobDir: string, at: { epoch: number; step: number }): string {
   return join(jobDir, "ckpt", `keep-e${at.epoch}-s${at.step}`);
 }
+
+/** A training job's final weights; a finished dense or sparse job always has them. */
+export function finalCheckpointPath(jobDir: string): string {
+  return join(jobDir, "ckpt", "final");
+}

@@ -132,8 +132,8 @@ export function openStore(dir: string): RunStore {
       return tryLock(paths(id).lock);
     },
     async artifactExists(ref) {
-      if (await isDone(ref.job)) return true;
-      if (ref.at === "final") return false;
+      if (ref.at === "final") return isDone(ref.job);
+      // A finished run may still lack this checkpoint: keep lists are not part of its identity.
       return exists(keptCheckpointPath(paths(ref.job).dir, ref.at));
     },
   };

@@ -14,7 +14,10 @@ import type { Dataset } from "../data/types.js";
 import type { EpochMetric, JobContext } from "../job-api.js";
 import type { Model } from "../models/model.js";
 import { deriveSeed } from "../rng.js";
-import { keptCheckpointPath } from "../store/layout.js";
+import { finalCheckpointPath, keptCheckpointPath } from "../store/layout.js";
+
+export { finalCheckpointPath };
+
 import { tf } from "../tf.js";
 import { evaluate } from "./evaluate.js";
 import { learningRate, Sgd } from "./sgd.js";
@@ -25,10 +28,6 @@ import { writeTrainState } from "./train-state.js";
 const EVENTS_PER_SECOND = 4;
 
 export class Diverged extends Error {}
-
-export function finalCheckpointPath(dir: string): string {
-  return join(dir, "ckpt", "final");
-}
 
 export function resumeCheckpointPath(dir: string): string {
   return join(dir, "ckpt", "resume");
