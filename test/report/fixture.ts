@@ -4,11 +4,11 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import type { AdversaryConfig, PruneConfig, TrainConfig } from "../../src/compiler/config.js";
+import { adversaryLabel } from "../../src/compiler/labels.js";
 import { buildPlan } from "../../src/compiler/plan.js";
 import type { Job, Plan } from "../../src/compiler/plan-types.js";
 import type { Point } from "../../src/compiler/points.js";
 import type { EpochMetric } from "../../src/runtime/job-api.js";
-import { adversaryLabel } from "../../src/runtime/report/labels.js";
 import { jobPaths } from "../../src/runtime/store/layout.js";
 
 export const PGD: AdversaryConfig = {

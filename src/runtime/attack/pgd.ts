@@ -3,7 +3,9 @@
  * CleverHans `future.tf2` projected_gradient_descent: random start, n signed (ℓ∞)
  * or normalised (ℓ2) steps, clip to [0,1], project onto the ε-ball, clip again.
  */
+
 import type { AdversaryConfig, Norm } from "../../compiler/config.js";
+import { adversaryLabel } from "../../compiler/labels.js";
 import type { BnMode, Model } from "../models/model.js";
 import { tf } from "../tf.js";
 import { crossEntropyPerExample } from "./loss.js";
@@ -15,8 +17,7 @@ const L2_GUARD = 1e-12;
 
 /** Canonical adversary name used in metrics: "clean" or "pgd(linf,0.1,8)". */
 export function adversaryName(cfg: AdversaryConfig): string {
-  if (!isAttack(cfg)) return "clean";
-  return `pgd(${cfg.norm},${cfg.eps},${cfg.steps})`;
+  return adversaryLabel(cfg);
 }
 
 /** True when the config attacks: PGD with at least one step (kind none and n = 0 are clean). */

@@ -1,17 +1,7 @@
-import type { AdversaryConfig, ModelConfig } from "../../compiler/config.js";
+import type { AdversaryConfig } from "../../compiler/config.js";
+import { modelLabel } from "../../compiler/labels.js";
 import type { Job } from "../../compiler/plan-types.js";
 import type { JobSummary } from "../executor-events.js";
-
-function modelText(model: ModelConfig): string {
-  switch (model.kind) {
-    case "resnet":
-      return model.width === 1 ? `resnet(${model.depth})` : `wrn(${model.depth},${model.width})`;
-    case "lenet":
-      return `lenet(${model.hidden.join(",")})`;
-    case "convnet":
-      return `convnet(${model.channels.join(",")};${model.hidden})`;
-  }
-}
 
 function adversaryText(adversary: AdversaryConfig): string {
   return adversary.kind === "none" ? "standard" : `pgd(${adversary.norm},${adversary.eps},${adversary.steps})`;
@@ -25,15 +15,15 @@ function percent(density: number): string {
 export function jobLabel(job: Job): string {
   switch (job.kind) {
     case "dense":
-      return `dense ${modelText(job.config.model)} ${adversaryText(job.config.adversary)} rep ${job.replicate}`;
+      return `dense ${modelLabel(job.config.model)} ${adversaryText(job.config.adversary)} rep ${job.replicate}`;
     case "mask": {
       const c = job.config;
-      return `mask ${modelText(c.train.model)} ${adversaryText(c.train.adversary)} ${c.strategy} ${percent(c.density)} rep ${job.replicate}`;
+      return `mask ${modelLabel(c.train.model)} ${adversaryText(c.train.adversary)} ${c.strategy} ${percent(c.density)} rep ${job.replicate}`;
     }
     case "sparse": {
       const c = job.config;
       const level = c.prune.method === "iterative" ? ` level ${c.level}` : "";
-      return `sparse ${modelText(c.model)} ${adversaryText(c.adversary)} ${c.prune.strategy} ${percent(c.prune.density)}${level} rep ${job.replicate}`;
+      return `sparse ${modelLabel(c.model)} ${adversaryText(c.adversary)} ${c.prune.strategy} ${percent(c.prune.density)}${level} rep ${job.replicate}`;
     }
   }
 }

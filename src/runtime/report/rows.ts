@@ -2,9 +2,10 @@
  * Result rows: one per (job, epoch, test adversary) of every plan point whose
  * jobs have metrics in the store. The schema is documented in docs/report.md.
  */
+
+import { adversaryLabel, modelLabel, timeLabel } from "../../compiler/labels.js";
 import type { DenseJob, Job, Plan, PlanPoint, SparseJob } from "../../compiler/plan-types.js";
 import type { EpochMetric } from "../job-api.js";
-import { adversaryLabel, modelLabel, timeLabel } from "./labels.js";
 
 /** What rows need from the store about one job. */
 export interface JobData {

@@ -1,5 +1,5 @@
-/** Short names for configurations, as they appear in results, plots and tables. */
-import type { AdversaryConfig, ModelConfig, TrainTime } from "../../compiler/config.js";
+/** Short names for configurations, as they appear in metrics, progress, results, plots and tables. */
+import type { AdversaryConfig, ModelConfig, TrainTime } from "./config.js";
 
 /** "resnet(20)", "wrn(20,8)", "lenet(300,100)", "convnet(32,64;128)". */
 export function modelLabel(model: ModelConfig): string {
@@ -14,10 +14,8 @@ export function modelLabel(model: ModelConfig): string {
 }
 
 /**
- * The adversary's name as the training engine writes it into metrics ("clean",
- * "pgd(linf,0.1,8)"; see adversaryName in runtime/attack), so the training
- * adversary's accuracy can be looked up by name. Kept here so that reports do not
- * load TensorFlow.
+ * The adversary's canonical name ("clean", "pgd(linf,0.1,8)"): the training engine
+ * writes metrics under it and reports look the training adversary's accuracy up by it.
  */
 export function adversaryLabel(adversary: AdversaryConfig): string {
   if (adversary.kind === "none" || adversary.steps === 0) return "clean";
