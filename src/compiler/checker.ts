@@ -294,10 +294,18 @@ function expandSweep(
   let combos: { values: Partial<Record<SettingKey, Alt<unknown>>>; params: Binding[] }[] = [{ values: {}, params: [] }];
   for (const axis of axes) {
     const next: typeof combos = [];
+    // Most axes have one alternative: extend the combination in place rather than copy it
+    // (copying every combination once per setting dominated expansion on large specs).
+    const single = axis.alts.length === 1;
     for (const c of combos) {
       for (const alt of axis.alts) {
         const params = mergeParams(c.params, alt.params);
-        if (params) next.push({ values: { ...c.values, [axis.entry.name]: alt }, params });
+        if (!params) continue;
+        if (single) {
+          c.values[axis.entry.name] = alt;
+          c.params = params;
+          next.push(c);
+        } else next.push({ values: { ...c.values, [axis.entry.name]: alt }, params });
       }
     }
     combos = next;
@@ -343,15 +351,25 @@ function defaultStrategy(label: string, decl: A.SweepDecl): Alt<unknown> {
 }
 
 function collectParams(points: Point[]): SweepParam[] {
-  const byName = new Map<string, (string | number)[]>();
+  const byName = new Map<string, { list: (string | number)[]; seen: Set<string | number> }>();
+  let previous: Point["params"] | null = null;
   for (const p of points) {
+    // Replicates share one params object: seen once is enough.
+    if (p.params === previous) continue;
+    previous = p.params;
     for (const [k, v] of Object.entries(p.params)) {
-      const list = byName.get(k) ?? [];
-      if (!list.includes(v)) list.push(v);
-      byName.set(k, list);
+      let entry = byName.get(k);
+      if (!entry) {
+        entry = { list: [], seen: new Set() };
+        byName.set(k, entry);
+      }
+      if (!entry.seen.has(v)) {
+        entry.seen.add(v);
+        entry.list.push(v);
+      }
     }
   }
-  return [...byName].map(([name, vals]) => ({ name, values: vals }));
+  return [...byName].map(([name, entry]) => ({ name, values: entry.list }));
 }
 
 /** Turn one combination into its points (one per replicate), checking it as a whole. */
@@ -443,7 +461,7 @@ function resolvePoint(
   const tests: AdversaryConfig[] = [{ kind: "none" }, adversary, ...get("test")];
   const seen = new Set<string>();
   const testAdversaries = tests.filter((t) => {
-    const key = JSON.stringify(t);
+    const key = adversaryKey(t);
     return !seen.has(key) && seen.add(key);
   });
   const train: TrainConfig = {
@@ -477,6 +495,17 @@ function resolvePoint(
     out.push({ sweep, params, train, prune, replicate, tolerance: get("tolerance") });
   }
   return out;
+}
+
+/** Adversary values are shared by every combination that uses them: serialize each once. */
+const adversaryKeys = new WeakMap<AdversaryConfig, string>();
+function adversaryKey(adversary: AdversaryConfig): string {
+  let key = adversaryKeys.get(adversary);
+  if (key === undefined) {
+    key = JSON.stringify(adversary);
+    adversaryKeys.set(adversary, key);
+  }
+  return key;
 }
 
 function toTrainTime(t: TimeValue, itersPerEpoch: number): TrainTime {

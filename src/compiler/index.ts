@@ -8,7 +8,7 @@ import { type CheckResult, check, type SweepInfo } from "./checker.js";
 import { CODES, type Diagnostic } from "./diagnostics.js";
 import { Evaluator } from "./evaluator.js";
 import * as T from "./lexer.js";
-import { parse } from "./parser.js";
+import { type ParseOutput, parse } from "./parser.js";
 import type { Point } from "./points.js";
 import { LineIndex } from "./positions.js";
 
@@ -96,11 +96,42 @@ export interface Analysis {
   lines: LineIndex;
 }
 
+/** The front half of an analysis: tokens and AST, without checking or expansion. */
+export interface SyntaxAnalysis {
+  text: string;
+  tokens: Token[];
+  ast: A.FileNode;
+  lines: LineIndex;
+  parsed: ParseOutput;
+}
+
+/**
+ * Lex and parse `text` only (an editor's hover needs no expansion). Passing the result
+ * to `analyze` finishes the same analysis with the same AST nodes. Never throws.
+ */
+export function analyzeSyntax(text: string): SyntaxAnalysis {
+  const safeText = typeof text === "string" ? text : "";
+  const parsed = parse(safeText);
+  return {
+    text: safeText,
+    tokens: toTokens([...parsed.tokens, ...parsed.comments], parsed.lines),
+    ast: parsed.file,
+    lines: parsed.lines,
+    parsed,
+  };
+}
+
+export interface AnalyzeOptions {
+  /** A syntax analysis of this same text, reused instead of parsing again (ignored for another text). */
+  syntax?: SyntaxAnalysis;
+}
+
 /** Lex, parse, check and expand `text`. Never throws. */
-export function analyze(text: string, file = "<input>"): Analysis {
+export function analyze(text: string, file = "<input>", options: AnalyzeOptions = {}): Analysis {
   const safeText = typeof text === "string" ? text : "";
   try {
-    return analyzeUnsafe(safeText, file);
+    const syntax = options.syntax?.text === safeText ? options.syntax : undefined;
+    return analyzeUnsafe(safeText, file, syntax);
   } catch (error) {
     // A bug, not the user's fault: still answer with a diagnostic rather than throw.
     const lines = new LineIndex(safeText);
@@ -125,8 +156,8 @@ export function analyze(text: string, file = "<input>"): Analysis {
   }
 }
 
-function analyzeUnsafe(text: string, file: string): Analysis {
-  const parsed = parse(text);
+function analyzeUnsafe(text: string, file: string, reuse?: SyntaxAnalysis): Analysis {
+  const parsed = reuse?.parsed ?? parse(text);
   const syntax: Diagnostic[] = parsed.problems.map((p) => ({
     code: p.message.startsWith("unexpected character") ? CODES.lexical : CODES.syntax,
     severity: "error",
@@ -150,7 +181,7 @@ function analyzeUnsafe(text: string, file: string): Analysis {
   return {
     file,
     text,
-    tokens: toTokens([...parsed.tokens, ...parsed.comments], parsed.lines),
+    tokens: reuse?.tokens ?? toTokens([...parsed.tokens, ...parsed.comments], parsed.lines),
     ast: parsed.file,
     diagnostics,
     points: failed ? [] : checked.points,

@@ -102,7 +102,7 @@ export function planSummary(points: readonly Point[]): string {
 
 /** Hover on `k in [1, 8]` or an anonymous swept value (`80%^[2..16]`): its concrete values. */
 export function sweptHover(analysis: DocumentAnalysis, node: Swept | Expr, path: Node[]): string | null {
-  const expansion = expandValue(analysis.compiled, node);
+  const expansion = expandValue(analysis, node);
   if (!expansion) return null;
   const sweep = (path.find((n) => n.kind === "Sweep") as SweepDecl | undefined) ?? null;
   const percent = isDensityValue(sweep, node);

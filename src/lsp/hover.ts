@@ -142,7 +142,7 @@ function bindArgs(analysis: DocumentAnalysis, entry: CatalogEntry, args: readonl
 /** A swept argument shows its values: `n ∈ {1, 2, 4, 8}`. */
 function argumentText(analysis: DocumentAnalysis, arg: Arg): string {
   const expansion = ["Swept", "List", "Alternatives", "Range", "Geometric"].includes(arg.value.kind)
-    ? expandValue(analysis.compiled, arg.value)
+    ? expandValue(analysis, arg.value)
     : null;
   if (!expansion) return analysis.sourceOf(arg.value.range);
   const name = expansion.param ?? analysis.sourceOf(arg.value.range);

@@ -47,7 +47,7 @@ export function inlayHintsOf(analysis: DocumentAnalysis): InlayHint[] {
       if (!entry?.sweepable) continue;
       const type = entry.type;
       walkHidden(setting.value, (node, direct) => {
-        const expansion = expandValue(analysis.compiled, node);
+        const expansion = expandValue(analysis, node);
         if (!expansion || expansion.values.length === 0) return;
         const [one, many] = direct ? (NOUNS[type] ?? ["value", "values"]) : ["value", "values"];
         const percent = direct && type === "density";

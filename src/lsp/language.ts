@@ -8,6 +8,7 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import {
   type Analysis,
   analyze,
+  analyzeSyntax,
   type Diagnostic,
   type FileNode,
   type Point,
@@ -15,6 +16,7 @@ import {
   type Range,
   type SweepDecl,
   type SweepInfo,
+  type SyntaxAnalysis,
 } from "../compiler/index.js";
 import * as T from "../compiler/lexer.js";
 import { type Definition, definitionsOf } from "../compiler/lookup.js";
@@ -51,7 +53,7 @@ export interface DocumentAnalysis {
   sourceOf(range: Range): string;
 }
 
-function lexTokens(analysis: Analysis): LexToken[] {
+function lexTokens(analysis: Pick<Analysis, "text" | "tokens">): LexToken[] {
   if (analysis.tokens.length === 0 && analysis.text.trim() !== "") return lexText(analysis.text);
   return analysis.tokens.map((token) => ({
     startOffset: token.range.start.offset,
@@ -65,9 +67,54 @@ function lexTokens(analysis: Analysis): LexToken[] {
   }));
 }
 
+/**
+ * Tokens, AST and definitions at once (lex + parse: milliseconds); the checked and
+ * expanded analysis (`compiled`, `diagnostics`, sweeps) only when a feature first asks
+ * for it, computed once from the same parse so that its sweeps are this AST's nodes.
+ */
 export function analyzeDocument(document: TextDocument): DocumentAnalysis {
   const text = document.getText();
-  const compiled = withSyntaxFallback(analyze(text, document.uri));
+  const syntax = syntaxOf(text);
+  if (!syntax) return fromCompiled(document, text, withSyntaxFallback(analyze(text, document.uri)));
+  let compiled: Analysis | undefined;
+  const full = () => {
+    compiled ??= withSyntaxFallback(analyze(text, document.uri, { syntax }));
+    return compiled;
+  };
+  const ast = syntax.ast;
+  const sweepOf = (sweep: SweepDecl) => full().sweeps.find((info) => info.node === sweep);
+  return {
+    document,
+    text,
+    get compiled() {
+      return full();
+    },
+    ast,
+    tokens: lexTokens({ text, tokens: syntax.tokens }),
+    definitions: definitionsOf(ast),
+    get diagnostics() {
+      return full().diagnostics;
+    },
+    sweepOf,
+    pointsOf: (sweep) => pointsIn(full(), sweepOf(sweep)),
+    sourceOf: (range) => text.slice(range.start.offset, range.end.offset),
+  };
+}
+
+function pointsIn(compiled: Analysis, info: SweepInfo | undefined): Point[] {
+  return info === undefined ? [] : compiled.points.filter((point) => point.sweep === info.name);
+}
+
+/** Null when the parser itself failed (a bug): the full analysis then reports it as E000. */
+function syntaxOf(text: string): SyntaxAnalysis | null {
+  try {
+    return analyzeSyntax(text);
+  } catch {
+    return null;
+  }
+}
+
+function fromCompiled(document: TextDocument, text: string, compiled: Analysis): DocumentAnalysis {
   const sweepOf = (sweep: SweepDecl) => compiled.sweeps.find((info) => info.node === sweep);
   return {
     document,
@@ -78,10 +125,7 @@ export function analyzeDocument(document: TextDocument): DocumentAnalysis {
     definitions: definitionsOf(compiled.ast),
     diagnostics: compiled.diagnostics,
     sweepOf,
-    pointsOf: (sweep) => {
-      const name = sweepOf(sweep)?.name;
-      return name === undefined ? [] : compiled.points.filter((point) => point.sweep === name);
-    },
+    pointsOf: (sweep) => pointsIn(compiled, sweepOf(sweep)),
     sourceOf: (range) => text.slice(range.start.offset, range.end.offset),
   };
 }
