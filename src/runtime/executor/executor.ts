@@ -13,6 +13,7 @@ import { finalCheckpointPath } from "../store/layout.js";
 import type { Lock, RunStore } from "../store/store.js";
 import { jobLabel, jobSummary } from "./labels.js";
 import type { JobHandle, WorkerPool } from "./pool.js";
+import { criticalPathCosts } from "./priority.js";
 
 export interface ExecuteOptions {
   plan: Pick<Plan, "jobs">;
@@ -76,10 +77,13 @@ class Scheduler {
   /** An error the loop must rethrow (a store write that failed outside it). */
   private fatal: unknown = null;
   private readonly startedAt = Date.now();
+  /** Critical-path cost of each job: pending jobs start in decreasing order of it. */
+  private readonly priority: Map<string, number>;
 
   constructor(private readonly options: ExecuteOptions) {
     this.freeSlots = Array.from({ length: options.pool.size }, (_, i) => i);
     for (const job of options.plan.jobs) this.byId.set(job.id, job);
+    this.priority = criticalPathCosts(options.plan.jobs);
   }
 
   stop(immediate: boolean): void {
@@ -135,7 +139,8 @@ class Scheduler {
   /** Start every pending job whose dependencies allow it, while slots are free. */
   private async schedule(): Promise<void> {
     let startable = false;
-    for (const job of [...this.pending]) {
+    const byPriority = (a: Job, b: Job) => (this.priority.get(b.id) ?? 0) - (this.priority.get(a.id) ?? 0);
+    for (const job of [...this.pending].sort(byPriority)) {
       if (this.stopping !== "no") return;
       // With every worker busy nothing can start; look again when one is free.
       if (this.freeSlots.length === 0) return;
