@@ -164,7 +164,7 @@ export async function main(args: string[]): Promise<void> {
       contentChanges: [{ range: { start: position, end: position }, text: " " }],
     });
     afterEdit.push(await timed(() => connection.sendRequest(CompletionRequest.type, { textDocument, position })));
-    // Every tenth edit, a hover right away: it needs the full analysis of the new text.
+    // Every tenth edit, a hover right away: it needs the new text parsed (not checked or expanded).
     if (i % 10 === 9) {
       hoverAfterEdit.push(await timed(() => connection.sendRequest(HoverRequest.type, { textDocument, position })));
     }
