@@ -6,23 +6,12 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyze, formatSpec, KEYWORDS } from "../../src/compiler/index.js";
+import { seededRandom } from "../helpers/random.js";
 
 function lthFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
     e.isDirectory() ? lthFiles(join(dir, e.name)) : e.name.endsWith(".lth") ? [join(dir, e.name)] : [],
   );
-}
-
-/** mulberry32: small, seeded, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const FRAGMENTS = [
@@ -108,7 +97,7 @@ const corpus = [...lthFiles("specs"), ...lthFiles("test/golden")].map((f) => rea
 
 describe("compiler fuzz", () => {
   it("never throws on thousands of mutated specs; each result is points or errors", () => {
-    const next = rng(20261124);
+    const next = seededRandom(20261124);
     let withPoints = 0;
     let withErrors = 0;
     for (let i = 0; i < 3000; i++) {

@@ -6,8 +6,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Position } from "vscode-languageserver-protocol";
+import { intBelow, pick, seededRandom } from "../helpers/random.js";
 import { type LspClient, offsetAt, positionAt, repoRoot, startServer } from "./harness.js";
-import { intBelow, pick, seededRandom } from "./random.js";
 
 const VERBATIM =
   "sweep wrn(20,k in [1,8]) under pgd(linf,0.1,n in [1,2,4,8]) prune global|random at w in 80%^[2..16] rewind 8 reps 2";

@@ -4,22 +4,11 @@ import type { PruneConfig } from "../../src/compiler/config.js";
 import { buildPlan } from "../../src/compiler/plan.js";
 import type { Job, Plan } from "../../src/compiler/plan-types.js";
 import type { Point } from "../../src/compiler/points.js";
+import { seededRandom } from "../helpers/random.js";
 import { pgd, point, thesisTrain } from "./make-point.js";
 
-/** mulberry32: small, seeded, deterministic. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomPoints(seed: number): Point[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
   const trains = [thesisTrain(1), thesisTrain(2), thesisTrain(1, pgd(0.1, 2))];
   return Array.from({ length: 1 + Math.floor(r() * 30) }, () => {
