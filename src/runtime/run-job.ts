@@ -21,8 +21,9 @@ import {
 } from "./prune/mask.js";
 import { readMask, writeMask } from "./prune/mask-file.js";
 import { deriveSeed } from "./rng.js";
+import { finalCheckpointPath } from "./store/layout.js";
 import { tf } from "./tf.js";
-import { checkpointPathAt, Diverged, finalCheckpointPath, resumeCheckpointPath, trainLoop } from "./train/loop.js";
+import { checkpointPathAt, Diverged, resumeCheckpointPath, trainLoop } from "./train/loop.js";
 import { applyMasks } from "./train/step.js";
 import { readTrainState, restoreModel, type TrainState } from "./train/train-state.js";
 import { UserError } from "./user-error.js";

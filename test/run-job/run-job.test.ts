@@ -8,8 +8,8 @@ import type { EpochMetric, JobContext, JobEvent, JobOutcome } from "../../src/ru
 import { countKept } from "../../src/runtime/prune/mask.js";
 import { readMask } from "../../src/runtime/prune/mask-file.js";
 import { maskFile, runJob } from "../../src/runtime/run-job.js";
-import { keptCheckpointPath } from "../../src/runtime/store/layout.js";
-import { finalCheckpointPath, resumeCheckpointPath } from "../../src/runtime/train/loop.js";
+import { finalCheckpointPath, keptCheckpointPath } from "../../src/runtime/store/layout.js";
+import { resumeCheckpointPath } from "../../src/runtime/train/loop.js";
 import { readTrainState } from "../../src/runtime/train/train-state.js";
 import { useCpu } from "../train/cpu-backend.js";
 

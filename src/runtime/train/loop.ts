@@ -16,8 +16,6 @@ import type { Model } from "../models/model.js";
 import { deriveSeed } from "../rng.js";
 import { finalCheckpointPath, keptCheckpointPath } from "../store/layout.js";
 
-export { finalCheckpointPath };
-
 import { tf } from "../tf.js";
 import { evaluate } from "./evaluate.js";
 import { learningRate, Sgd } from "./sgd.js";
