@@ -43,21 +43,38 @@ export interface CheckResult {
 
 type Scope = Map<SettingKey, A.Setting>;
 
-export function check(file: A.FileNode, text: string): CheckResult {
+/** What every sweep of a file is checked against: its lets and its shared (top-level) settings. */
+interface FileContext {
+  ev: Evaluator;
+  values: Values;
+  top: Scope;
+  lets: Map<string, A.LetDecl>;
+  sweepDecls: A.SweepDecl[];
+}
+
+function fileContext(file: A.FileNode, text: string): FileContext {
   const lets = collectLets(file, text);
   const ev = new Evaluator(text, lets.map);
   ev.diagnostics.push(...lets.diagnostics);
-  const values = new Values(ev);
   const top = collectScope(
     ev,
     file.statements.filter((s): s is A.Setting => s.kind === "Setting"),
   );
   const sweepDecls = file.statements.filter((s): s is A.SweepDecl => s.kind === "Sweep");
+  return { ev, values: new Values(ev), top, lets: lets.map, sweepDecls };
+}
+
+function sweepName(decl: A.SweepDecl, index: number, count: number): string {
+  return decl.name?.text || (count === 1 ? "main" : `sweep${index + 1}`);
+}
+
+export function check(file: A.FileNode, text: string): CheckResult {
+  const { ev, values, top, lets, sweepDecls } = fileContext(file, text);
   const points: Point[] = [];
   const sweeps: SweepInfo[] = [];
   const sweepNames = new Map<string, A.SweepDecl>();
   sweepDecls.forEach((decl, index) => {
-    const name = decl.name?.text || (sweepDecls.length === 1 ? "main" : `sweep${index + 1}`);
+    const name = sweepName(decl, index, sweepDecls.length);
     if (decl.name && sweepNames.has(name)) {
       ev.report(
         CODES.duplicateDefinition,
@@ -67,7 +84,7 @@ export function check(file: A.FileNode, text: string): CheckResult {
       );
     }
     sweepNames.set(name, decl);
-    const info = expandSweep(ev, values, decl, name, top, lets.map);
+    const info = expandSweep(ev, values, decl, name, top, lets);
     sweeps.push(info.info);
     points.push(...info.points);
   });
@@ -79,7 +96,7 @@ export function check(file: A.FileNode, text: string): CheckResult {
       "add e.g. `sweep resnet(20) under pgd(linf, 0.3, 1) prune global at 50%`",
     );
   }
-  for (const [name, decl] of lets.map) {
+  for (const [name, decl] of lets) {
     if (!ev.usedLets.has(name)) ev.report(CODES.unusedLet, decl.name, `\`${name}\` is never used`);
   }
   const diagnostics = ev.diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
@@ -89,6 +106,31 @@ export function check(file: A.FileNode, text: string): CheckResult {
     points: failed ? [] : points,
     sweeps: failed ? sweeps.map((s) => ({ ...s, points: 0 })) : sweeps,
   };
+}
+
+/** One sweep, checked and expanded on its own. */
+export interface SweepCheck {
+  info: SweepInfo;
+  /** Empty when the sweep, or the lets and shared settings it is checked against, have errors. */
+  points: Point[];
+  /** The sweep's own diagnostics and those of the file's lets and shared settings. */
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * `decl` (a sweep of `file`) checked against the file's lets and shared settings but
+ * not its other sweeps: an editor's hover right after a keystroke needs one sweep, and
+ * checking the whole file costs as many times more as the file has sweeps. The info is
+ * `check`'s for the same sweep; on a file without errors, so are the points.
+ */
+export function checkSweep(file: A.FileNode, text: string, decl: A.SweepDecl): SweepCheck | null {
+  const { ev, values, top, lets, sweepDecls } = fileContext(file, text);
+  const index = sweepDecls.indexOf(decl);
+  if (index < 0) return null;
+  const { info, points } = expandSweep(ev, values, decl, sweepName(decl, index, sweepDecls.length), top, lets);
+  const diagnostics = ev.diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  const failed = diagnostics.some((d) => d.severity === "error");
+  return { info: failed ? { ...info, points: 0 } : info, points: failed ? [] : points, diagnostics };
 }
 
 function startOf(file: A.FileNode): { range: A.Range } {

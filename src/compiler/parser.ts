@@ -5,6 +5,7 @@
  */
 import {
   EmbeddedActionsParser,
+  type ILexingResult,
   type IRecognitionException,
   type IToken,
   type TokenType,
@@ -57,6 +58,12 @@ function nodeEnd(n: { range?: A.Range } | undefined): number {
   return n?.range?.end?.offset ?? Number.NaN;
 }
 
+/** The parts of Chevrotain's recovery engine that a span parse adjusts (not in its public types). */
+interface Recovering {
+  attemptInRepetitionRecovery: (...args: unknown[]) => void;
+  RULE_STACK_IDX: number;
+}
+
 class LthParser extends EmbeddedActionsParser {
   lines = new LineIndex("");
   junk: SyntaxProblem[] = [];
@@ -64,6 +71,21 @@ class LthParser extends EmbeddedActionsParser {
   constructor() {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3 });
     this.performSelfAnalysis();
+    this.stopWithoutRecovery();
+  }
+
+  /**
+   * A span parse ends its top loop at the next chunk on purpose. Chevrotain would take
+   * that for an error and skip the lookahead tokens to the end; the whole-text parse never
+   * ends its top loop there (a chunk starts with `sweep` or `let`), so neither may this.
+   */
+  private stopWithoutRecovery(): void {
+    const engine = this as unknown as Recovering;
+    const recover = engine.attemptInRepetitionRecovery;
+    engine.attemptInRepetitionRecovery = (...args: unknown[]) => {
+      if (engine.RULE_STACK_IDX === 0 && this.LA(1).startOffset >= this.stopAt) return;
+      recover.apply(this, args);
+    };
   }
 
   private mk(start: number, end: number): A.Range {
@@ -88,60 +110,72 @@ class LthParser extends EmbeddedActionsParser {
 
   /** Statements parsed so far: kept even when recovery abandons the top rule. */
   collected: A.Statement[] = [];
+  /** Offset of the first token not to parse (a span parse); Infinity for a whole text. */
+  stopAt = Number.POSITIVE_INFINITY;
+
+  /** Where the top rule stopped: the offset of its next token (NaN at the end). */
+  stoppedAt = Number.NaN;
 
   public file = this.RULE("file", (): A.FileNode => {
     const statements = this.collected;
     let lastWasJunk = false;
-    this.MANY(() => {
-      this.OR([
-        {
-          ALT: () => {
-            statements.push(this.SUBRULE(this.letDecl));
-            lastWasJunk = false;
+    this.MANY({
+      // A span parse stops where the next chunk of statements begins.
+      GATE: () => !(this.LA(1).startOffset >= this.stopAt),
+      DEF: () => {
+        this.OR([
+          {
+            ALT: () => {
+              statements.push(this.SUBRULE(this.letDecl));
+              lastWasJunk = false;
+            },
           },
-        },
-        {
-          ALT: () => {
-            // Registers itself in `collected`.
-            this.SUBRULE(this.sweepDecl);
-            lastWasJunk = false;
+          {
+            ALT: () => {
+              // Registers itself in `collected`.
+              this.SUBRULE(this.sweepDecl);
+              lastWasJunk = false;
+            },
           },
-        },
-        {
-          ALT: () => {
-            statements.push(this.SUBRULE(this.setting, { ARGS: [true] }));
-            lastWasJunk = false;
+          {
+            ALT: () => {
+              statements.push(this.SUBRULE(this.setting, { ARGS: [true] }));
+              lastWasJunk = false;
+            },
           },
-        },
-        {
-          ALT: () => {
-            const tok = this.OR2(STATEMENT_JUNK.map((t) => ({ ALT: () => this.CONSUME(t) })));
-            this.ACTION(() => {
-              if (!lastWasJunk) {
-                const o = tokenOffsets(tok);
-                // LA(0) is the stray token itself; look at what came before it.
-                const before = this.LA(-1)?.image;
-                const afterSweep = before === "sweep" || (before === ":" && this.LA(-3)?.image === "sweep");
-                this.junk.push(
-                  afterSweep
-                    ? {
-                        message: `expected a model such as \`wrn(20,1)\` after \`sweep\`, found \`${tok.image}\``,
-                        start: o.start,
-                        end: o.end,
-                        hint: "a sweep reads like: sweep name: wrn(20, 1) under pgd(linf, 0.1, 2) prune global at 50%",
-                      }
-                    : {
-                        message: `unexpected \`${tok.image}\`: expected \`sweep\`, \`let\` or a setting such as \`epochs 160\``,
-                        start: o.start,
-                        end: o.end,
-                      },
-                );
-              }
-              lastWasJunk = true;
-            });
+          {
+            ALT: () => {
+              const tok = this.OR2(STATEMENT_JUNK.map((t) => ({ ALT: () => this.CONSUME(t) })));
+              this.ACTION(() => {
+                if (!lastWasJunk) {
+                  const o = tokenOffsets(tok);
+                  // LA(0) is the stray token itself; look at what came before it.
+                  const before = this.LA(-1)?.image;
+                  const afterSweep = before === "sweep" || (before === ":" && this.LA(-3)?.image === "sweep");
+                  this.junk.push(
+                    afterSweep
+                      ? {
+                          message: `expected a model such as \`wrn(20,1)\` after \`sweep\`, found \`${tok.image}\``,
+                          start: o.start,
+                          end: o.end,
+                          hint: "a sweep reads like: sweep name: wrn(20, 1) under pgd(linf, 0.1, 2) prune global at 50%",
+                        }
+                      : {
+                          message: `unexpected \`${tok.image}\`: expected \`sweep\`, \`let\` or a setting such as \`epochs 160\``,
+                          start: o.start,
+                          end: o.end,
+                        },
+                  );
+                }
+                lastWasJunk = true;
+              });
+            },
           },
-        },
-      ]);
+        ]);
+      },
+    });
+    this.ACTION(() => {
+      this.stoppedAt = this.LA(1).startOffset;
     });
     return { kind: "File", statements, range: this.mk(0, this.lines.text.length) };
   });
@@ -486,46 +520,81 @@ export interface ParseOutput {
 
 /** Lex and parse `text`; never throws. */
 export function parse(text: string): ParseOutput {
-  shared ??= new LthParser();
-  const parser = shared;
   const lines = new LineIndex(text);
   const lexed = T.lthLexer.tokenize(text);
-  const problems: SyntaxProblem[] = lexed.errors.map((e) => ({
+  const problems = lexicalProblems(text, lexed);
+  const parsed = runParser(text, lines, lexed.tokens, Number.POSITIVE_INFINITY);
+  problems.push(...parsed.problems);
+  const file: A.FileNode = { kind: "File", statements: parsed.statements, range: lines.range(0, text.length) };
+  const comments = (lexed.groups.comments ?? []) as IToken[];
+  return { file, tokens: lexed.tokens, comments, problems: dedupe(problems), lines };
+}
+
+/** Characters the lexer could not read (they are left out of the tokens the parser sees). */
+export function lexicalProblems(text: string, lexed: ILexingResult): SyntaxProblem[] {
+  return lexed.errors.map((e) => ({
     message: `unexpected character \`${text.slice(e.offset, e.offset + Math.max(1, e.length)).slice(0, 20)}\``,
     start: e.offset,
     end: e.offset + Math.max(1, e.length),
     hint: "names start with a letter; comments start with `#`",
   }));
-  parser.lines = lines;
-  parser.junk = [];
-  parser.collected = [];
-  parser.input = lexed.tokens;
-  try {
-    parser.file();
-  } catch {
-    problems.push({ message: "could not parse this file", start: 0, end: 0 });
-  }
-  // The top rule's own result is lost when recovery gives up on it; the statements are not.
-  const file: A.FileNode = {
-    kind: "File",
-    statements: parser.collected.filter(Boolean),
-    range: lines.range(0, text.length),
-  };
-  for (const e of parser.errors) problems.push(syntaxProblem(e, text));
-  problems.push(...parser.junk);
-  const comments = (lexed.groups.comments ?? []) as IToken[];
-  // Recovery can yield statements that are placeholders for errors already reported.
-  file.statements = file.statements.filter(
-    (s) => !(s.kind === "Setting" && s.key.text === "" && s.value.kind === "Error"),
-  );
-  return { file, tokens: lexed.tokens, comments, problems: dedupe(problems), lines };
 }
 
 /** Recovery can report the same token twice (as a parse error and as stray input); keep the first. */
-function dedupe(problems: SyntaxProblem[]): SyntaxProblem[] {
+export function dedupe(problems: SyntaxProblem[]): SyntaxProblem[] {
   const seen = new Set<number>();
   const kept = problems.filter((p) => !seen.has(p.start) && seen.add(p.start));
   return kept.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * The statements of `tokens[from, to)` of a lexed `text`, parsed as in the whole text:
+ * the tokens after `to` are there as lookahead. Null when the parse did not stop exactly
+ * at `to` (recovery ran past it): then only parsing the whole text is right.
+ */
+export function parseSpan(
+  text: string,
+  lines: LineIndex,
+  tokens: readonly IToken[],
+  from: number,
+  to: number,
+): { statements: A.Statement[]; problems: SyntaxProblem[] } | null {
+  const stopAt = to < tokens.length ? tokens[to].startOffset : Number.POSITIVE_INFINITY;
+  // Lookahead is at most 3 tokens; recovery that scans further than that fails the check below.
+  const parsed = runParser(text, lines, tokens.slice(from, to + 3), stopAt);
+  if (parsed.crashed) return null;
+  const stoppedAt = parsed.stoppedAt;
+  const stoppedRight = to < tokens.length ? stoppedAt === stopAt : !Number.isFinite(stoppedAt);
+  return stoppedRight ? { statements: parsed.statements, problems: dedupe(parsed.problems) } : null;
+}
+
+function runParser(text: string, lines: LineIndex, tokens: IToken[], stopAt: number) {
+  shared ??= new LthParser();
+  const parser = shared;
+  parser.lines = lines;
+  parser.junk = [];
+  parser.collected = [];
+  parser.stopAt = stopAt;
+  parser.stoppedAt = Number.NaN;
+  parser.input = tokens;
+  const problems: SyntaxProblem[] = [];
+  let crashed = false;
+  try {
+    parser.file();
+  } catch {
+    crashed = true;
+    problems.push({ message: "could not parse this file", start: 0, end: 0 });
+  }
+  // The top rule's own result is lost when recovery gives up on it; the statements are not.
+  // Recovery can yield statements that are placeholders for errors already reported.
+  const statements = parser.collected
+    .filter(Boolean)
+    .filter((s) => !(s.kind === "Setting" && s.key.text === "" && s.value.kind === "Error"));
+  // A span parse leaves the lookahead tokens unparsed on purpose.
+  const errors = parser.errors.filter((e) => !(stopAt < Infinity && e.name === "NotAllInputParsedException"));
+  for (const e of errors) problems.push(syntaxProblem(e, text));
+  problems.push(...parser.junk);
+  return { statements, problems, crashed, stoppedAt: parser.stoppedAt };
 }
 
 function describe(tok: IToken | undefined): string {

@@ -23,7 +23,8 @@ export class AnalysisCache {
   of(document: TextDocument): DocumentAnalysis {
     const hit = this.cache.get(document.uri);
     if (hit && hit.version === document.version) return hit.analysis;
-    const analysis = analyzeDocument(document);
+    // The previous version's parse lets the new one reparse only the statements an edit touched.
+    const analysis = analyzeDocument(document, hit?.analysis);
     this.cache.set(document.uri, { version: document.version, analysis });
     return analysis;
   }

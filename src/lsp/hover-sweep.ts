@@ -1,6 +1,5 @@
 /** Hover on a sweep or a swept value: its expansion into points and the plan those points make. */
 import {
-  analyze,
   type Expr,
   expandValue,
   type Node,
@@ -52,39 +51,17 @@ export function sweepHover(analysis: DocumentAnalysis, sweep: SweepDecl): string
     (p) => `- \`${p.name}\`: ${formatValues(p.values, percent.has(p.name))} (${plural(p.values.length, "value")})`,
   );
   params.push(`- replicates: ${info.replicates}`);
-  const own = analysis.pointsOf(sweep);
-  const alone = own.length > 0 ? [] : pointsOfSweepAlone(analysis, sweep);
-  const points = own.length > 0 ? own : alone;
+  const points = analysis.pointsOf(sweep);
   const count = points.length > 0 ? points.length : info.params.reduce((n, p) => n * p.values.length, info.replicates);
   const plan =
-    own.length > 0
-      ? planSummary(own)
-      : alone.length > 0
-        ? `${planSummary(alone)} (This sweep on its own: other parts of the file have errors.)`
-        : "Dense and sparse runs are known once this sweep has no errors (see Problems).";
+    points.length > 0
+      ? planSummary(points)
+      : "Dense and sparse runs are known once this sweep and the settings it uses have no errors (see Problems).";
   return [header, `**${plural(count, "point")}** — the product of:`, params.join("\n"), plan].join("\n\n");
 }
 
-/**
- * The compiler expands nothing while any part of the file has an error. So that a sweep
- * still shows its plan while another one is being written, the compiler analyzes the
- * file's shared statements (lets, settings) with this sweep alone. Cached per text.
- */
-const aloneCache = new Map<string, Point[]>();
-
-function pointsOfSweepAlone(analysis: DocumentAnalysis, sweep: SweepDecl): Point[] {
-  const shared = analysis.ast.statements.filter((s) => s.kind !== "Sweep").map((s) => analysis.sourceOf(s.range));
-  const text = [...shared, analysis.sourceOf(sweep.range)].join("\n");
-  const cached = aloneCache.get(text);
-  if (cached) return cached;
-  const points = analyze(text).points;
-  if (aloneCache.size > 32) aloneCache.clear();
-  aloneCache.set(text, points);
-  return points;
-}
-
 /** Dense runs, sparse runs and epochs, from the planner itself (so sharing is counted as `lthc plan` counts it). */
-export function planSummary(points: readonly Point[]): string {
+function planSummary(points: readonly Point[]): string {
   try {
     const { summary } = buildPlan(points);
     const naive =
@@ -92,7 +69,7 @@ export function planSummary(points: readonly Point[]): string {
         ? ` (${summary.naiveTrainEpochs.toLocaleString("en-US")} without sharing)`
         : "";
     return (
-      `Plan: **${plural(summary.denseRuns, "dense run")}**, **${plural(summary.sparseRuns, "sparse run")}**, ` +
+      `Plan of this sweep: **${plural(summary.denseRuns, "dense run")}**, **${plural(summary.sparseRuns, "sparse run")}**, ` +
       `${plural(summary.maskJobs, "mask job")}; ${summary.trainEpochs.toLocaleString("en-US")} training epochs${naive}.`
     );
   } catch {

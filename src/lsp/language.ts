@@ -8,12 +8,14 @@ import type { TextDocument } from "vscode-languageserver-textdocument";
 import {
   type Analysis,
   analyze,
+  analyzeSweep,
   analyzeSyntax,
   type Diagnostic,
   type FileNode,
   type Point,
   parse,
   type Range,
+  type SweepCheck,
   type SweepDecl,
   type SweepInfo,
   type SyntaxAnalysis,
@@ -48,9 +50,11 @@ export interface DocumentAnalysis {
   diagnostics: Diagnostic[];
   /** What a sweep expands to, if the checker got that far. */
   sweepOf(sweep: SweepDecl): SweepInfo | undefined;
-  /** The points a sweep expands into (empty while the file has errors). */
+  /** The points a sweep expands into (empty while it, or the lets and shared settings it uses, has errors). */
   pointsOf(sweep: SweepDecl): Point[];
   sourceOf(range: Range): string;
+  /** The parse this analysis was built on (null if the parser failed), for the next version to reuse. */
+  syntax: SyntaxAnalysis | null;
 }
 
 function lexTokens(analysis: Pick<Analysis, "text" | "tokens">): LexToken[] {
@@ -72,17 +76,23 @@ function lexTokens(analysis: Pick<Analysis, "text" | "tokens">): LexToken[] {
  * expanded analysis (`compiled`, `diagnostics`, sweeps) only when a feature first asks
  * for it, computed once from the same parse so that its sweeps are this AST's nodes.
  */
-export function analyzeDocument(document: TextDocument): DocumentAnalysis {
+export function analyzeDocument(document: TextDocument, previous?: DocumentAnalysis): DocumentAnalysis {
   const text = document.getText();
-  const syntax = syntaxOf(text);
+  const syntax = syntaxOf(text, previous?.syntax ?? undefined);
   if (!syntax) return fromCompiled(document, text, withSyntaxFallback(analyze(text, document.uri)));
   let compiled: Analysis | undefined;
   const full = () => {
     compiled ??= withSyntaxFallback(analyze(text, document.uri, { syntax }));
     return compiled;
   };
+  // A sweep is checked on its own (against the lets and shared settings) so that hovering
+  // one right after a keystroke does not wait for every other sweep of the file.
+  const alone = new Map<SweepDecl, SweepCheck | null>();
+  const sweepCheck = (sweep: SweepDecl) => {
+    if (!alone.has(sweep)) alone.set(sweep, analyzeSweep(syntax, sweep));
+    return alone.get(sweep) ?? null;
+  };
   const ast = syntax.ast;
-  const sweepOf = (sweep: SweepDecl) => full().sweeps.find((info) => info.node === sweep);
   return {
     document,
     text,
@@ -95,9 +105,10 @@ export function analyzeDocument(document: TextDocument): DocumentAnalysis {
     get diagnostics() {
       return full().diagnostics;
     },
-    sweepOf,
-    pointsOf: (sweep) => pointsIn(full(), sweepOf(sweep)),
+    sweepOf: (sweep) => sweepCheck(sweep)?.info,
+    pointsOf: (sweep) => sweepCheck(sweep)?.points ?? [],
     sourceOf: (range) => text.slice(range.start.offset, range.end.offset),
+    syntax,
   };
 }
 
@@ -106,9 +117,9 @@ function pointsIn(compiled: Analysis, info: SweepInfo | undefined): Point[] {
 }
 
 /** Null when the parser itself failed (a bug): the full analysis then reports it as E000. */
-function syntaxOf(text: string): SyntaxAnalysis | null {
+function syntaxOf(text: string, previous: SyntaxAnalysis | undefined): SyntaxAnalysis | null {
   try {
-    return analyzeSyntax(text);
+    return analyzeSyntax(text, { previous });
   } catch {
     return null;
   }
@@ -127,6 +138,7 @@ function fromCompiled(document: TextDocument, text: string, compiled: Analysis):
     sweepOf,
     pointsOf: (sweep) => pointsIn(compiled, sweepOf(sweep)),
     sourceOf: (range) => text.slice(range.start.offset, range.end.offset),
+    syntax: null,
   };
 }
 

@@ -225,7 +225,8 @@ describe("lsp features", () => {
       expect(alone.length).toBe(24);
       expect(hover).toContain("**24 points**");
       expect(hover).toContain(`**${buildPlan(alone).summary.denseRuns} dense runs**`);
-      expect(hover).toContain("on its own");
+      // The plan is the sweep's own: the errors elsewhere are the diagnostics' to report.
+      expect(hover).toContain("Plan of this sweep:");
     });
 
     it("answers null on whitespace and out of range", async () => {
