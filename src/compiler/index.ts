@@ -122,9 +122,14 @@ export interface SyntaxOptions {
 export function analyzeSyntax(text: string, options: SyntaxOptions = {}): SyntaxAnalysis {
   const safeText = typeof text === "string" ? text : "";
   const { output: parsed, chunks } = parseReusing(safeText, options.previous?.chunks);
+  let tokens: Token[] | undefined;
   return {
     text: safeText,
-    tokens: toTokens([...parsed.tokens, ...parsed.comments], parsed.lines),
+    // Thousands of objects a keystroke's hover does not need: made when first read.
+    get tokens() {
+      tokens ??= toTokens([...parsed.tokens, ...parsed.comments], parsed.lines);
+      return tokens;
+    },
     ast: parsed.file,
     lines: parsed.lines,
     parsed,

@@ -1,5 +1,6 @@
 import type { TextDocuments } from "vscode-languageserver/node.js";
 import type { TextDocument } from "vscode-languageserver-textdocument";
+import type { Diagnostic } from "../compiler/index.js";
 import { analyzeDocument, type DocumentAnalysis, type LexToken, lexText } from "./language.js";
 
 /**
@@ -10,6 +11,7 @@ import { analyzeDocument, type DocumentAnalysis, type LexToken, lexText } from "
 export class AnalysisCache {
   private readonly cache = new Map<string, { version: number; analysis: DocumentAnalysis }>();
   private readonly lexed = new Map<string, { version: number; tokens: LexToken[] }>();
+  private readonly checked = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
 
   constructor(private readonly documents: TextDocuments<TextDocument>) {}
 
@@ -24,7 +26,12 @@ export class AnalysisCache {
     const hit = this.cache.get(document.uri);
     if (hit && hit.version === document.version) return hit.analysis;
     // The previous version's parse lets the new one reparse only the statements an edit touched.
-    const analysis = analyzeDocument(document, hit?.analysis);
+    const lexed = this.lexed.get(document.uri);
+    const analysis = analyzeDocument(
+      document,
+      hit?.analysis,
+      lexed?.version === document.version ? lexed.tokens : undefined,
+    );
     this.cache.set(document.uri, { version: document.version, analysis });
     return analysis;
   }
@@ -48,8 +55,20 @@ export class AnalysisCache {
     return tokens;
   }
 
+  /** Diagnostics checked elsewhere (the checking thread) for a version of a document. */
+  setDiagnostics(document: TextDocument, diagnostics: Diagnostic[]): void {
+    this.checked.set(document.uri, { version: document.version, diagnostics });
+  }
+
+  /** The compiler's diagnostics for the current version: the checking thread's, or checked here. */
+  diagnosticsOf(document: TextDocument): Diagnostic[] {
+    const hit = this.checked.get(document.uri);
+    return hit?.version === document.version ? hit.diagnostics : this.of(document).diagnostics;
+  }
+
   forget(uri: string): void {
     this.cache.delete(uri);
     this.lexed.delete(uri);
+    this.checked.delete(uri);
   }
 }

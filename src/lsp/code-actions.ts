@@ -24,7 +24,8 @@ export const codeActions: Feature = ({ connection, analyses, log }) => {
         const [from, to] = start <= end ? [start, end] : [end, start];
         const only = params.context?.only;
         if (only && !only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
-        return analysis.diagnostics
+        return analyses
+          .diagnosticsOf(document)
           .filter((d) => d.fix && d.range.start.offset <= to && from <= d.range.end.offset)
           .map((d): CodeAction => {
             const fix = d.fix!;

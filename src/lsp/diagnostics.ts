@@ -5,6 +5,7 @@ import {
 } from "vscode-languageserver/node.js";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Diagnostic } from "../compiler/index.js";
+import { BackgroundChecker } from "./checker-thread.js";
 import type { Feature } from "./context.js";
 import { toLspRange } from "./convert.js";
 import { describe } from "./safe.js";
@@ -32,26 +33,45 @@ export function toLspDiagnostic(document: TextDocument, d: Diagnostic): LspDiagn
   };
 }
 
-/** Publishes diagnostics per document, debounced; a closed document's diagnostics are cleared. */
+/**
+ * Publishes diagnostics per document, debounced and checked in a worker thread (one
+ * check per document at a time; a change meanwhile is checked when it ends). A closed
+ * document's diagnostics are cleared.
+ */
 export const diagnostics: Feature = ({ connection, documents, analyses, log }) => {
   const timers = new Map<string, NodeJS.Timeout>();
+  const checker = new BackgroundChecker(log);
+  const checking = new Set<string>();
+  const changedWhileChecking = new Set<string>();
+  connection.onExit(() => checker.dispose());
 
   const publish = (uri: string) => {
     timers.delete(uri);
-    try {
-      const document = documents.get(uri);
-      if (!document) return;
-      const analysis = analyses.of(document);
-      void connection
-        .sendDiagnostics({
-          uri,
-          version: document.version,
-          diagnostics: analysis.diagnostics.map((d) => toLspDiagnostic(document, d)),
-        })
-        .catch((error: unknown) => log(`lthc lsp: publishing diagnostics failed: ${describe(error)}`));
-    } catch (error) {
-      log(`lthc lsp: diagnostics failed: ${describe(error)}`);
+    const document = documents.get(uri);
+    if (!document) return;
+    if (checking.has(uri)) {
+      changedWhileChecking.add(uri);
+      return;
     }
+    checking.add(uri);
+    const version = document.version;
+    checker
+      .check(uri, document.getText())
+      .then((found) => {
+        const current = documents.get(uri);
+        if (current?.version !== version) return;
+        analyses.setDiagnostics(current, found);
+        return connection.sendDiagnostics({
+          uri,
+          version,
+          diagnostics: found.map((d) => toLspDiagnostic(current, d)),
+        });
+      })
+      .catch((error: unknown) => log(`lthc lsp: diagnostics failed: ${describe(error)}`))
+      .finally(() => {
+        checking.delete(uri);
+        if (changedWhileChecking.delete(uri)) publish(uri);
+      });
   };
 
   const schedule = (uri: string, delay: number) => {
@@ -68,6 +88,7 @@ export const diagnostics: Feature = ({ connection, documents, analyses, log }) =
     const uri = event.document.uri;
     clearTimeout(timers.get(uri));
     timers.delete(uri);
+    changedWhileChecking.delete(uri);
     analyses.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => {});
   });

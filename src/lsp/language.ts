@@ -76,7 +76,15 @@ function lexTokens(analysis: Pick<Analysis, "text" | "tokens">): LexToken[] {
  * expanded analysis (`compiled`, `diagnostics`, sweeps) only when a feature first asks
  * for it, computed once from the same parse so that its sweeps are this AST's nodes.
  */
-export function analyzeDocument(document: TextDocument, previous?: DocumentAnalysis): DocumentAnalysis {
+/**
+ * `previous`: the analysis of an earlier version, whose parse is reused where the text
+ * did not change; `lexed`: this version's tokens if completion already lexed them.
+ */
+export function analyzeDocument(
+  document: TextDocument,
+  previous?: DocumentAnalysis,
+  lexed?: LexToken[],
+): DocumentAnalysis {
   const text = document.getText();
   const syntax = syntaxOf(text, previous?.syntax ?? undefined);
   if (!syntax) return fromCompiled(document, text, withSyntaxFallback(analyze(text, document.uri)));
@@ -93,6 +101,7 @@ export function analyzeDocument(document: TextDocument, previous?: DocumentAnaly
     return alone.get(sweep) ?? null;
   };
   const ast = syntax.ast;
+  let tokens: LexToken[] | undefined;
   return {
     document,
     text,
@@ -100,7 +109,10 @@ export function analyzeDocument(document: TextDocument, previous?: DocumentAnaly
       return full();
     },
     ast,
-    tokens: lexTokens({ text, tokens: syntax.tokens }),
+    get tokens() {
+      tokens ??= lexed ?? lexTokens({ text, tokens: syntax.tokens });
+      return tokens;
+    },
     definitions: definitionsOf(ast),
     get diagnostics() {
       return full().diagnostics;

@@ -28,6 +28,17 @@ export function setupServer(connection: Connection): ServerContext {
     serverInfo: { name: "lthc", version: "0.1.0" },
   }));
   for (const feature of features) feature(context);
+  // Diagnostics are checked on another thread; parse an opened document here right away,
+  // so the first hover or completion finds its analysis ready.
+  documents.onDidOpen((event) =>
+    setImmediate(() => {
+      try {
+        if (documents.get(event.document.uri)) context.analyses.of(event.document);
+      } catch (error) {
+        log(`lthc lsp: analysis failed: ${describe(error)}`);
+      }
+    }),
+  );
   documents.listen(connection);
 
   // A bug must cost one answer, never the editor's whole session.
