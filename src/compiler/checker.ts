@@ -283,6 +283,9 @@ function expandSweep(
   const info: SweepInfo = { name, node: decl, params: [], replicates: 1, points: 0 };
 
   const axes: { entry: SettingEntry; alts: Alt<unknown>[] }[] = [];
+  // A setting whose value has an error (already reported) stands in as its default, so the
+  // checks that do not read it still run in this pass; the sweep then yields no points.
+  const broken = new Set<SettingKey>();
   for (const entry of SETTINGS) {
     const setting = effective.get(entry.name);
     let alts: Alt<unknown>[];
@@ -302,9 +305,12 @@ function expandSweep(
     } else {
       alts = [{ value: DEFAULT_VALUES[entry.name], node: null, params: [] }];
     }
+    if (alts.length === 0) {
+      broken.add(entry.name);
+      alts = [{ value: DEFAULT_VALUES[entry.name], node: null, params: [] }];
+    }
     axes.push({ entry, alts });
   }
-  if (axes.some((a) => a.alts.length === 0)) return { info, points: [] };
   if (!effective.has("model")) {
     ev.report(
       CODES.missingModel,
@@ -374,9 +380,10 @@ function expandSweep(
   }
   const points: Point[] = [];
   for (const combo of combos) {
-    const point = resolvePoint(ev, decl, name, combo.values, combo.params, effective);
+    const point = resolvePoint(ev, decl, name, combo.values, combo.params, effective, broken);
     if (point) points.push(...point);
   }
+  if (broken.size > 0) return { info, points: [] };
   info.replicates = (combos[0].values.reps?.value as number) ?? 1;
   info.params = collectParams(points);
   info.points = points.length;
@@ -422,8 +429,11 @@ function resolvePoint(
   combo: Partial<Record<SettingKey, Alt<unknown>>>,
   bindings: Binding[],
   effective: Scope,
+  broken: ReadonlySet<SettingKey>,
 ): Point[] | null {
   const get = <K extends SettingKey>(k: K) => combo[k]?.value as Resolved[K];
+  /** A check runs only on settings without errors of their own (a stand-in would give it false alarms). */
+  const sound = (...keys: SettingKey[]) => keys.every((k) => !broken.has(k));
   const at = (k: SettingKey): { range: A.Range } =>
     combo[k]?.node ?? effective.get(k)?.value ?? { range: decl.keywordRange };
   const data = get("data");
@@ -434,7 +444,7 @@ function resolvePoint(
   const batch = get("batch");
   let ok = true;
 
-  const fit = modelFits(model, info.height, info.width);
+  const fit = sound("model", "data") ? modelFits(model, info.height, info.width) : null;
   if (fit) {
     ev.report(
       CODES.modelShape,
@@ -447,7 +457,7 @@ function resolvePoint(
   const trainSize = data.trainSubset ?? info.trainSize;
   const itersPerEpoch = Math.ceil(trainSize / batch);
   const milestones = get("milestones") ?? [Math.round(epochs * 0.5), Math.round(epochs * 0.75)];
-  for (const m of get("milestones") ?? []) {
+  for (const m of sound("milestones", "epochs") ? (get("milestones") ?? []) : []) {
     if (m >= epochs) {
       ev.report(
         CODES.milestone,
@@ -463,7 +473,8 @@ function resolvePoint(
   if (strategy) {
     const density = get("at")!;
     const rewind = toTrainTime(get("rewind"), itersPerEpoch);
-    if (rewind.epoch * itersPerEpoch + rewind.step >= epochs * itersPerEpoch) {
+    const rewindSound = sound("rewind", "epochs", "batch", "data");
+    if (rewindSound && rewind.epoch * itersPerEpoch + rewind.step >= epochs * itersPerEpoch) {
       const given = effective.has("rewind");
       ev.report(
         CODES.rewind,
@@ -475,7 +486,7 @@ function resolvePoint(
       );
       ok = false;
     }
-    if (strategy.method === "iterative") {
+    if (strategy.method === "iterative" && sound("at", "prune")) {
       const levels = Math.log(density) / Math.log(1 - strategy.fraction);
       if (!(Math.abs(levels - Math.round(levels)) < 1e-6 && Math.round(levels) >= 1)) {
         const keep = 1 - strategy.fraction;
@@ -498,7 +509,7 @@ function resolvePoint(
       rewind,
     };
   }
-  if (!ok) return null;
+  if (!ok || broken.size > 0) return null;
   const adversary = get("under");
   const tests: AdversaryConfig[] = [{ kind: "none" }, adversary, ...get("test")];
   const seen = new Set<string>();
