@@ -34,7 +34,12 @@ export interface JobContext {
 
 export type JobOutcome =
   | { status: "done"; metrics: EpochMetric[]; achievedDensity: number | null; seconds: number }
-  | { status: "failed"; reason: string }
+  | {
+      status: "failed";
+      reason: string;
+      /** Running it again would fail the same way (a diverged loss: same seed, same backend); later runs skip it. */
+      deterministic?: boolean;
+    }
   | { status: "interrupted" };
 
 export type JobRunner = (ctx: JobContext) => Promise<JobOutcome>;

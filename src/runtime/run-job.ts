@@ -43,7 +43,9 @@ export const runJob: JobRunner = async (ctx) => {
     if (result.status === "interrupted") return result;
     return { status: "done", metrics: result.metrics, achievedDensity: result.density, seconds: seconds() };
   } catch (e) {
-    if (e instanceof Diverged || e instanceof UserError) return { status: "failed", reason: e.message };
+    // Training is deterministic given the job's seed, so a diverged run diverges again; a user error may be fixed.
+    if (e instanceof Diverged) return { status: "failed", reason: e.message, deterministic: true };
+    if (e instanceof UserError) return { status: "failed", reason: e.message };
     throw e;
   }
 };

@@ -21,10 +21,10 @@ function index(events: ExecutorEvent[], type: "job-start" | "job-end", jobId: st
   return events.findIndex((e) => e.type === type && e.jobId === jobId);
 }
 
-async function runOnce(store: RunStore, runner = fakeRunner(), workers = 2, plan = tinyPlan()) {
+async function runOnce(store: RunStore, runner = fakeRunner(), workers = 2, plan = tinyPlan(), retryFailed = false) {
   const events: ExecutorEvent[] = [];
   const pool = inProcessPool(runner.runner, workers);
-  const result = await execute({ plan, store, pool, onEvent: (e) => events.push(e), pollMs: 20 }).done;
+  const result = await execute({ plan, store, pool, onEvent: (e) => events.push(e), pollMs: 20, retryFailed }).done;
   return { events, result, runner };
 }
 
@@ -128,6 +128,31 @@ describe("executor", () => {
     const second = await runOnce(store);
     expect(second.result.exitCode).toBe(0);
     expect(second.runner.calls.get("dense-r1")).toBe(1);
+    expect((await store.readJobRecord("dense-r1")).status).toMatchObject({ state: "done", attempts: 2 });
+  });
+
+  it("does not train again a job that diverged, unless asked to", async () => {
+    const store = await tempStore();
+    const first = await runOnce(store, fakeRunner({ diverge: new Set(["dense-r1"]) }));
+    expect(first.result.exitCode).toBe(1);
+    expect((await store.readJobRecord("dense-r1")).status).toMatchObject({ state: "failed", deterministic: true });
+
+    const second = await runOnce(store);
+    expect(second.result.exitCode).toBe(1);
+    expect(second.runner.calls.size).toBe(0);
+    expect(second.result.failed.sort()).toEqual(
+      tinyPlan()
+        .jobs.map((j) => j.id)
+        .sort(),
+    );
+    const end = second.events.find((e) => e.type === "job-end" && e.jobId === "dense-r1");
+    expect(end).toMatchObject({ outcome: { status: "failed", deterministic: true } });
+    expect(JSON.stringify(end)).toContain("--retry-failed");
+    expect(second.events[0]).toMatchObject({ type: "plan" });
+
+    const third = await runOnce(store, fakeRunner(), 2, tinyPlan(), true);
+    expect(third.result.exitCode).toBe(0);
+    expect(third.runner.calls.get("dense-r1")).toBe(1);
     expect((await store.readJobRecord("dense-r1")).status).toMatchObject({ state: "done", attempts: 2 });
   });
 

@@ -84,6 +84,8 @@ export function tinyPlan(prefix = ""): { jobs: Job[] } {
 export interface FakeBehaviour {
   /** Job ids that return { status: "failed" }. */
   fail?: Set<string>;
+  /** Job ids whose loss diverges: a failure that would repeat. */
+  diverge?: Set<string>;
   /** Job ids whose runner throws. */
   throws?: Set<string>;
   /** Called after each epoch (await it to hold a job at a point). */
@@ -111,6 +113,9 @@ export function fakeRunner(behaviour: FakeBehaviour = {}): FakeRunner {
     for (const dep of job.dependsOn) ctx.dependencyDir(dep);
     if (behaviour.throws?.has(job.id)) throw new Error(`boom in ${job.id}`);
     if (behaviour.fail?.has(job.id)) return { status: "failed", reason: "loss diverged (NaN) at epoch 1" };
+    if (behaviour.diverge?.has(job.id)) {
+      return { status: "failed", reason: "diverged (NaN loss) at epoch 1 step 3", deterministic: true };
+    }
     if (job.kind === "sparse") {
       const ref = job.config.weights;
       const rewind = keptCheckpointPath(

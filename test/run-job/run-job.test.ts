@@ -286,6 +286,8 @@ describe("runJob", () => {
     const o = await runJob(context(wild));
     expect(o.status).toBe("failed");
     expect(o.status === "failed" && o.reason).toMatch(/^diverged \(NaN loss\) at epoch 1 step \d+$/);
+    // Same seed, same arithmetic: it would diverge again, so later runs need not retry it.
+    expect(o).toMatchObject({ deterministic: true });
   });
 
   it("a missing mask is a failed job with a clear reason", async () => {
@@ -293,5 +295,6 @@ describe("runJob", () => {
     const o = await runJob(context(lost));
     expect(o.status).toBe("failed");
     expect(o.status === "failed" && o.reason).toMatch(/mask file not found/);
+    expect(o).not.toHaveProperty("deterministic");
   });
 });

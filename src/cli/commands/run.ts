@@ -24,6 +24,7 @@ interface RunOptions {
   json?: boolean;
   dataDir?: string;
   report: boolean;
+  retryFailed?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -38,6 +39,7 @@ export function registerRun(program: Command): void {
     .option("--json", "one JSON object per event")
     .option("--data-dir <dir>", "where datasets live (see `lthc doctor`)")
     .option("--no-report", "do not write the report at the end")
+    .option("--retry-failed", "train again the jobs that diverged in an earlier run (by default they stay failed)")
     .addHelpText(
       "after",
       "\nExit status: 0 every job done, 1 some job failed (or the spec has errors), 130 interrupted.\n" +
@@ -102,7 +104,13 @@ async function execution(
     mode: chooseMode({ plain: options.plain, json: options.json, isTTY: process.stdout.isTTY }),
     plan,
   });
-  const run = execute({ plan, store, pool, onEvent: (event: ExecutorEvent) => reporter.handle(event) });
+  const run = execute({
+    plan,
+    store,
+    pool,
+    retryFailed: options.retryFailed === true,
+    onEvent: (event: ExecutorEvent) => reporter.handle(event),
+  });
   const detach = handleSignals(run);
   let result: ExecuteResult;
   try {

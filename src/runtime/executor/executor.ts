@@ -22,6 +22,8 @@ export interface ExecuteOptions {
   onEvent(event: ExecutorEvent): void;
   /** How often to look again for artifacts and for jobs other processes hold (ms). */
   pollMs?: number;
+  /** Run again the jobs whose failure would repeat (diverged); by default they stay failed. */
+  retryFailed?: boolean;
 }
 
 export interface ExecuteResult {
@@ -102,12 +104,18 @@ class Scheduler {
       this.states.set(job.id, done ? "done" : "waiting");
       if (!done) this.pending.push(job);
     }
+    const repeating = this.options.retryFailed ? [] : await this.failuresThatWouldRepeat();
+    for (const { job } of repeating) this.states.set(job.id, "failed");
     this.emit({
       type: "plan",
       jobs: this.options.plan.jobs.map((job) => jobSummary(job, this.states.get(job.id)!)),
       workers: pool.size,
       backend: pool.backend,
     });
+    for (const { job, reason } of repeating) {
+      const note = "failed in an earlier run and would fail again; `lthc run --retry-failed` runs it anyway";
+      this.endWithoutRunning(job, { status: "failed", reason: `${reason} (${note})`, deterministic: true });
+    }
     try {
       while (this.pending.length > 0 || this.running.size > 0) {
         if (this.fatal !== null) throw this.fatal;
@@ -134,6 +142,17 @@ class Scheduler {
     const interrupted = this.stopping !== "no";
     const exitCode = interrupted ? EXIT_INTERRUPTED : failed.length > 0 ? EXIT_FAILED : EXIT_OK;
     return { counts, failed, interrupted, exitCode };
+  }
+
+  /** Pending jobs whose recorded failure would repeat: training them again only spends the compute again. */
+  private async failuresThatWouldRepeat(): Promise<{ job: Job; reason: string }[]> {
+    const out: { job: Job; reason: string }[] = [];
+    for (const job of this.pending) {
+      const status = await this.options.store.readStatus(job.id);
+      if (status.kind !== "ok" || status.value.state !== "failed" || !status.value.deterministic) continue;
+      out.push({ job, reason: status.value.reason ?? "failed" });
+    }
+    return out;
   }
 
   /** Start every pending job whose dependencies allow it, while slots are free. */
@@ -374,7 +393,13 @@ class Scheduler {
         await store.writeResult(job.id, outcome);
         await store.writeStatus(job.id, { state: "done", attempts });
       } else if (outcome.status === "failed") {
-        await store.writeStatus(job.id, { state: "failed", attempts, reason: outcome.reason });
+        const { reason, deterministic } = outcome;
+        await store.writeStatus(job.id, {
+          state: "failed",
+          attempts,
+          reason,
+          ...(deterministic ? { deterministic } : {}),
+        });
       } else {
         await store.writeStatus(job.id, { state: "interrupted", attempts, reason: "stopped by the user" });
       }

@@ -11,6 +11,8 @@ export interface JobStatusRecord {
   updatedAt: string;
   /** Why it failed or was interrupted. */
   reason?: string;
+  /** A failure that would repeat (see JobOutcome): later runs do not retry it unless asked to. */
+  deterministic?: boolean;
 }
 
 export type DoneOutcome = Extract<JobOutcome, { status: "done" }>;

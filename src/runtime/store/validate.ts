@@ -48,6 +48,7 @@ export function statusProblem(value: unknown): string | null {
   if (typeof value.attempts !== "number") return "bad attempts";
   if (typeof value.updatedAt !== "string") return "bad updatedAt";
   if (value.reason !== undefined && typeof value.reason !== "string") return "bad reason";
+  if (value.deterministic !== undefined && typeof value.deterministic !== "boolean") return "bad deterministic";
   return null;
 }
 
