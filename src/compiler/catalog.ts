@@ -170,21 +170,19 @@ export const SETTINGS: readonly SettingEntry[] = [
   setting(
     "milestones",
     "epoch-list",
-    "Epochs at which the learning rate is multiplied by `gamma` (a list, not swept).",
+    "Epochs at which the learning rate is multiplied by `gamma` (a list; sweep whole lists: `[80, 120] | [100, 150]`).",
     "milestones [80, 120]",
     `[${DEFAULTS.milestones.join(", ")}]`,
     "milestones",
-    false,
   ),
   setting("gamma", "number", "Learning-rate factor applied at each milestone.", "gamma 0.1", String(DEFAULTS.gamma)),
   setting(
     "test",
     "adversary-list",
-    "Extra adversaries evaluated on the test set after every epoch (a list, not swept); clean and the training adversary are always evaluated.",
+    "Extra adversaries evaluated on the test set after every epoch (a list; sweep whole lists with `|`); clean and the training adversary are always evaluated.",
     "test [pgd(linf, 0.1, 10), pgd(l2, 0.5, 10)]",
     "[] (clean + training adversary)",
     "test",
-    false,
   ),
   setting(
     "tolerance",

@@ -185,6 +185,43 @@ export class Evaluator {
     }
   }
 
+  /**
+   * Evaluate a list-valued setting (`milestones`, `test`) that may be swept: each
+   * alternative is a whole list, never a member of one. `[80, 120] | [100, 150]` and
+   * `m in [[80, 120], [100, 150]]` sweep two lists; `[80, 120]` alone is one list.
+   */
+  sweepableList<T>(e: A.Expr, slot: string, atom: Atom<T>): Alt<T>[] {
+    switch (e.kind) {
+      case "Swept":
+        return this.wholeMembers(this.members(e.values, true), e.name.text, atom);
+      case "Alternatives":
+        return this.wholeMembers(e.options, this.anonymousName(e, slot), atom);
+      case "Paren":
+        return this.sweepableList(e.inner, slot, atom);
+      case "Ref": {
+        const decl = this.lets.get(e.name);
+        if (decl) return this.viaLet(decl, e, (value) => this.sweepableList(value, decl.name.text, atom));
+        return atom(e);
+      }
+      case "Error":
+        return [];
+      default:
+        return atom(e);
+    }
+  }
+
+  private wholeMembers<T>(members: A.Expr[], name: string, atom: Atom<T>): Alt<T>[] {
+    const out: Alt<T>[] = [];
+    for (const member of members) {
+      const display = this.source(member).replace(/\s+/g, " ");
+      for (const alt of atom(member)) {
+        const params = mergeParams(alt.params, [{ name, value: display, node: member }]);
+        if (params) out.push({ ...alt, params });
+      }
+    }
+    return out;
+  }
+
   /** The members of a set-valued expression, each bound to parameter `name`. */
   private set<T>(e: A.Expr, name: string, atom: Atom<T>, explicit: boolean): Alt<T>[] {
     const members = this.members(e, explicit);

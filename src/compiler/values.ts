@@ -119,13 +119,13 @@ export class Values {
       case "optimizer":
         return s((x) => this.optimizer(x));
       case "epoch-list":
-        return this.list(e, (x) => this.integer(x, 1, "an epoch"), "epochs");
+        return this.ev.sweepableList(e, slot, (x) => this.list(x, (y) => this.integer(y, 1, "an epoch"), "epochs"));
       case "adversary-list":
-        return this.list(e, (x) => this.adversary(x), "adversaries");
+        return this.ev.sweepableList(e, slot, (x) => this.list(x, (y) => this.adversary(y), "adversaries"));
     }
   }
 
-  /** A plain list value (not swept): `[80, 120]`; a single item is a one-element list. */
+  /** One list value: `[80, 120]`; a single item is a one-element list (alternatives of lists are swept above). */
   private list<T>(e: A.Expr, atom: (x: A.Expr) => Alt<T>[], what: string): Alt<unknown>[] {
     let inner = e;
     while (inner.kind === "Paren") inner = inner.inner;
@@ -133,13 +133,17 @@ export class Values {
       const decl = this.ev.lets.get(inner.name)!;
       return this.ev.viaLet(decl, inner, (v) => this.list(v, atom, what));
     }
-    if (
-      inner.kind === "Swept" ||
-      inner.kind === "Alternatives" ||
-      inner.kind === "Range" ||
-      inner.kind === "Geometric"
-    ) {
-      this.ev.report(CODES.notSweepable, e, `a list of ${what} cannot be swept`, `write a plain list such as [a, b]`);
+    if (inner.kind === "Range" || inner.kind === "Geometric") {
+      this.ev.report(
+        CODES.notSweepable,
+        e,
+        `a range is a set of values to sweep, not a list of ${what}`,
+        "write the list out, e.g. [80, 120]; to sweep lists, write alternatives: [a, b] | [c, d]",
+      );
+      return [];
+    }
+    if (inner.kind === "Swept" || inner.kind === "Alternatives") {
+      this.ev.report(CODES.notSweepable, e, `alternatives of lists of ${what} cannot be nested`, "write [a, b] | [c, d]");
       return [];
     }
     const items = inner.kind === "List" ? inner.items : [inner];

@@ -185,4 +185,29 @@ describe("parameter names", () => {
     expect(ps).toHaveLength(2 * 2 * 2 * 2);
     expect(Object.keys(ps[0].params).sort()).toEqual(["density", "eps", "hidden", "hidden2"]);
   });
+
+  it("sweeps list settings as whole lists: alternatives, `name in [[…], […]]`, a let", () => {
+    const ps = points(
+      "epochs 6\nlet short = [3]\nsweep lenet(300, 100) milestones [3, 5] | short test ts in [[pgd(linf, 0.1, 5)], []]",
+    );
+    expect(ps).toHaveLength(2 * 2);
+    expect(new Set(ps.map((p) => JSON.stringify(p.train.schedule.milestones)))).toEqual(new Set(["[3,5]", "[3]"]));
+    expect(new Set(ps.map((p) => p.params.milestones))).toEqual(new Set(["[3, 5]", "short"]));
+    expect(new Set(ps.map((p) => p.train.testAdversaries.length))).toEqual(new Set([1, 2]));
+    expect(new Set(ps.map((p) => p.params.ts))).toEqual(new Set(["[pgd(linf, 0.1, 5)]", "[]"]));
+    // One list alone is one value, not a sweep over its members.
+    const single = points("epochs 6\nsweep lenet(300, 100) milestones [3, 5]");
+    expect(single).toHaveLength(1);
+    expect(single[0].params).toEqual({});
+  });
+
+  it("refuses a range as a list, and nested alternatives of lists", () => {
+    const codes = (text: string) => analyze(text, "t.lth").diagnostics.map((d) => [d.code, d.message]);
+    expect(codes("epochs 6\nsweep lenet(300, 100) milestones [2..4]")).toEqual([
+      ["E033", "a range is a set of values to sweep, not a list of epochs"],
+    ]);
+    expect(codes("epochs 6\nsweep lenet(300, 100) milestones ([2] | [3]) | [4]")).toEqual([
+      ["E033", "alternatives of lists of epochs cannot be nested"],
+    ]);
+  });
 });
