@@ -142,21 +142,25 @@ export class Evaluator {
   /**
    * Evaluate an expression that may be swept: `x in S`, `a|b`, `[a, b]`, ranges and
    * geometric sets become alternatives bound to a parameter; `slot` names anonymous ones.
+   * A list-valued setting (`milestones`, `test`; `wholeLists`) sweeps whole lists
+   * instead: `[80, 120]` is one value, `[80, 120] | [100, 150]` and
+   * `m in [[80, 120], [100, 150]]` are two, and a member is never swept further.
    */
-  sweepable<T>(e: A.Expr, slot: string, atom: Atom<T>): Alt<T>[] {
+  sweepable<T>(e: A.Expr, slot: string, atom: Atom<T>, wholeLists = false): Alt<T>[] {
     switch (e.kind) {
       case "Swept":
-        return this.set(e.values, e.name.text, atom, true);
+        return this.set(e.values, e.name.text, atom, true, wholeLists);
       case "Alternatives":
+        return this.set(e, this.anonymousName(e, slot), atom, false, wholeLists);
       case "List":
       case "Range":
       case "Geometric":
-        return this.set(e, this.anonymousName(e, slot), atom, false);
+        return wholeLists ? atom(e) : this.set(e, this.anonymousName(e, slot), atom, false, false);
       case "Paren":
-        return this.sweepable(e.inner, slot, atom);
+        return this.sweepable(e.inner, slot, atom, wholeLists);
       case "Ref": {
         const decl = this.lets.get(e.name);
-        if (decl) return this.viaLet(decl, e, (value) => this.sweepable(value, decl.name.text, atom));
+        if (decl) return this.viaLet(decl, e, (value) => this.sweepable(value, decl.name.text, atom, wholeLists));
         return atom(e);
       }
       case "Error":
@@ -185,50 +189,13 @@ export class Evaluator {
     }
   }
 
-  /**
-   * Evaluate a list-valued setting (`milestones`, `test`) that may be swept: each
-   * alternative is a whole list, never a member of one. `[80, 120] | [100, 150]` and
-   * `m in [[80, 120], [100, 150]]` sweep two lists; `[80, 120]` alone is one list.
-   */
-  sweepableList<T>(e: A.Expr, slot: string, atom: Atom<T>): Alt<T>[] {
-    switch (e.kind) {
-      case "Swept":
-        return this.wholeMembers(this.members(e.values, true), e.name.text, atom);
-      case "Alternatives":
-        return this.wholeMembers(e.options, this.anonymousName(e, slot), atom);
-      case "Paren":
-        return this.sweepableList(e.inner, slot, atom);
-      case "Ref": {
-        const decl = this.lets.get(e.name);
-        if (decl) return this.viaLet(decl, e, (value) => this.sweepableList(value, decl.name.text, atom));
-        return atom(e);
-      }
-      case "Error":
-        return [];
-      default:
-        return atom(e);
-    }
-  }
-
-  private wholeMembers<T>(members: A.Expr[], name: string, atom: Atom<T>): Alt<T>[] {
-    const out: Alt<T>[] = [];
-    for (const member of members) {
-      const display = this.source(member).replace(/\s+/g, " ");
-      for (const alt of atom(member)) {
-        const params = mergeParams(alt.params, [{ name, value: display, node: member }]);
-        if (params) out.push({ ...alt, params });
-      }
-    }
-    return out;
-  }
-
   /** The members of a set-valued expression, each bound to parameter `name`. */
-  private set<T>(e: A.Expr, name: string, atom: Atom<T>, explicit: boolean): Alt<T>[] {
+  private set<T>(e: A.Expr, name: string, atom: Atom<T>, explicit: boolean, wholeLists: boolean): Alt<T>[] {
     const members = this.members(e, explicit);
     const out: Alt<T>[] = [];
     for (const member of members) {
       const display = member.kind === "Number" ? numberDisplay(member) : this.source(member).replace(/\s+/g, " ");
-      for (const alt of this.sweepable(member, name, atom)) {
+      for (const alt of wholeLists ? atom(member) : this.sweepable(member, name, atom)) {
         const params = mergeParams(alt.params, [{ name, value: display, node: member }]);
         if (params) out.push({ ...alt, params });
       }

@@ -119,9 +119,9 @@ export class Values {
       case "optimizer":
         return s((x) => this.optimizer(x));
       case "epoch-list":
-        return this.ev.sweepableList(e, slot, (x) => this.list(x, (y) => this.integer(y, 1, "an epoch"), "epochs"));
+        return this.ev.sweepable(e, slot, (x) => this.list(x, (y) => this.integer(y, 1, "an epoch"), "epochs"), true);
       case "adversary-list":
-        return this.ev.sweepableList(e, slot, (x) => this.list(x, (y) => this.adversary(y), "adversaries"));
+        return this.ev.sweepable(e, slot, (x) => this.list(x, (y) => this.adversary(y), "adversaries"), true);
     }
   }
 
@@ -143,7 +143,12 @@ export class Values {
       return [];
     }
     if (inner.kind === "Swept" || inner.kind === "Alternatives") {
-      this.ev.report(CODES.notSweepable, e, `alternatives of lists of ${what} cannot be nested`, "write [a, b] | [c, d]");
+      this.ev.report(
+        CODES.notSweepable,
+        e,
+        `alternatives of lists of ${what} cannot be nested`,
+        "write [a, b] | [c, d]",
+      );
       return [];
     }
     const items = inner.kind === "List" ? inner.items : [inner];
