@@ -72,13 +72,11 @@ function lexTokens(analysis: Pick<Analysis, "text" | "tokens">): LexToken[] {
 }
 
 /**
- * Tokens, AST and definitions at once (lex + parse: milliseconds); the checked and
- * expanded analysis (`compiled`, `diagnostics`, sweeps) only when a feature first asks
- * for it, computed once from the same parse so that its sweeps are this AST's nodes.
- */
-/**
- * `previous`: the analysis of an earlier version, whose parse is reused where the text
- * did not change; `lexed`: this version's tokens if completion already lexed them.
+ * Tokens, AST and definitions at once (lex + parse: milliseconds, and only the statements
+ * an edit touched when `previous`, the analysis of an earlier version, is given). A sweep
+ * is checked on its own when a feature asks about it; the whole file's checked analysis
+ * (`compiled`, `diagnostics`) only when a feature asks for that, from the same parse.
+ * `lexed`: this version's tokens, if completion already lexed them.
  */
 export function analyzeDocument(
   document: TextDocument,
@@ -93,8 +91,8 @@ export function analyzeDocument(
     compiled ??= withSyntaxFallback(analyze(text, document.uri, { syntax }));
     return compiled;
   };
-  // A sweep is checked on its own (against the lets and shared settings) so that hovering
-  // one right after a keystroke does not wait for every other sweep of the file.
+  // Against the lets and shared settings only, so that hovering a sweep right after a
+  // keystroke does not wait for every other sweep of the file.
   const alone = new Map<SweepDecl, SweepCheck | null>();
   const sweepCheck = (sweep: SweepDecl) => {
     if (!alone.has(sweep)) alone.set(sweep, analyzeSweep(syntax, sweep));
