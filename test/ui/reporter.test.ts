@@ -47,6 +47,16 @@ describe("plain reporter", () => {
     ]);
   });
 
+  it("counts jobs whose earlier failure would repeat apart from those to run", async () => {
+    const plan = finishedEvents[0];
+    if (plan.type !== "plan") throw new Error("the fixture starts with its plan");
+    const jobs = plan.jobs.map((job, i) => (i === 1 ? { ...job, state: "failed" as const } : job));
+    const first = (await output("plain", [{ ...plan, jobs }])).split("\n")[0];
+    expect(first).toBe(
+      "plan: 4 jobs (1 already done, 2 to run, 1 failed earlier and not retried) on 2 workers, backend wasm",
+    );
+  });
+
   it("throttles batch events to a progress line per interval", async () => {
     const events: ExecutorEvent[] = [
       { type: "job-start", jobId: "d1-r1", worker: 1 },

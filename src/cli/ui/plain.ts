@@ -21,7 +21,10 @@ export class PlainLines {
     switch (event.type) {
       case "plan": {
         const done = event.jobs.filter((j) => j.state === "done").length;
-        return `plan: ${event.jobs.length} jobs (${done} already done, ${event.jobs.length - done} to run) on ${event.workers} workers, backend ${event.backend}`;
+        // Jobs failed before the run starts are those whose earlier failure would repeat.
+        const failed = event.jobs.filter((j) => j.state === "failed").length;
+        const notRetried = failed > 0 ? `, ${failed} failed earlier and not retried` : "";
+        return `plan: ${event.jobs.length} jobs (${done} already done, ${event.jobs.length - done - failed} to run${notRetried}) on ${event.workers} workers, backend ${event.backend}`;
       }
       case "job-start":
         this.lastProgress.set(event.jobId, now);
