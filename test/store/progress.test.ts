@@ -47,4 +47,13 @@ describe("plan progress", () => {
     expect(text).toContain("damaged files");
     await lock?.release();
   });
+
+  it("says which failures later runs will not retry", async () => {
+    const store = openStore(await mkdtemp(join(tmpdir(), "lthc-progress-")));
+    const plan = planWithPoints();
+    const runner = fakeRunner({ diverge: new Set(["dense-r1"]) });
+    await execute({ plan, store, pool: inProcessPool(runner.runner, 1), onEvent: () => {}, pollMs: 10 }).done;
+    const dense = (await planProgress(store, plan)).jobs.find((j) => j.id === "dense-r1");
+    expect(dense?.detail).toMatch(/^diverged .* \(would fail again: not retried without --retry-failed\)$/);
+  });
 });

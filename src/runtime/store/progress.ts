@@ -51,7 +51,10 @@ async function jobProgress(store: RunStore, job: Job): Promise<JobProgress> {
   if (record.result) return { ...base, state: "done" };
   if (lock.held && lock.live)
     return { ...base, state: "running", detail: `pid ${lock.owner.pid} on ${lock.owner.host}` };
-  if (record.status?.state === "failed") return { ...base, state: "failed", detail: record.status.reason };
+  if (record.status?.state === "failed") {
+    const repeats = record.status.deterministic ? " (would fail again: not retried without --retry-failed)" : "";
+    return { ...base, state: "failed", detail: `${record.status.reason ?? "no reason recorded"}${repeats}` };
+  }
   return { ...base, state: "left" };
 }
 
