@@ -12,7 +12,7 @@
  * and error recovery stops at them. Where recovery ran past a boundary anyway, the
  * whole text is parsed instead.
  */
-import type { IToken } from "chevrotain";
+import type { ILexingResult, IToken } from "chevrotain";
 import type * as A from "./ast.js";
 import * as T from "./lexer.js";
 import { dedupe, lexicalProblems, type ParseOutput, parse, parseSpan, type SyntaxProblem } from "./parser.js";
@@ -34,8 +34,12 @@ export interface IncrementalParse {
   chunks: ChunkCache;
 }
 
-export function parseReusing(text: string, previous: ChunkCache | undefined): IncrementalParse {
-  const lexed = T.lthLexer.tokenize(text);
+/** `lexed`: the lexer's result for this very text, when the caller has it already. */
+export function parseReusing(
+  text: string,
+  previous: ChunkCache | undefined,
+  lexed: ILexingResult = T.lthLexer.tokenize(text),
+): IncrementalParse {
   const tokens = lexed.tokens;
   const lines = new LineIndex(text);
   const starts = chunkStarts(tokens);

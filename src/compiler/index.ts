@@ -2,7 +2,7 @@
  * The compiler's public API: text → tokens, AST, diagnostics and points. Pure (no
  * I/O) and total: analyze() and formatSpec() never throw, whatever the input.
  */
-import type { IToken } from "chevrotain";
+import type { ILexingResult, IToken } from "chevrotain";
 import type * as A from "./ast.js";
 import { type CheckResult, check, checkSweep, type SweepCheck, type SweepInfo } from "./checker.js";
 import { CODES, type Diagnostic } from "./diagnostics.js";
@@ -111,6 +111,8 @@ export interface SyntaxAnalysis {
 export interface SyntaxOptions {
   /** The analysis of the text before an edit: its unchanged statements are not parsed again. */
   previous?: SyntaxAnalysis;
+  /** The lexer's result for this very text (an editor lexes every keystroke for completion). */
+  lexed?: ILexingResult;
 }
 
 /**
@@ -121,7 +123,7 @@ export interface SyntaxOptions {
  */
 export function analyzeSyntax(text: string, options: SyntaxOptions = {}): SyntaxAnalysis {
   const safeText = typeof text === "string" ? text : "";
-  const { output: parsed, chunks } = parseReusing(safeText, options.previous?.chunks);
+  const { output: parsed, chunks } = parseReusing(safeText, options.previous?.chunks, options.lexed);
   let tokens: Token[] | undefined;
   return {
     text: safeText,

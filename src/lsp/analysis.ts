@@ -1,7 +1,7 @@
 import type { TextDocuments } from "vscode-languageserver/node.js";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Diagnostic } from "../compiler/index.js";
-import { analyzeDocument, type DocumentAnalysis, type LexToken, lexText } from "./language.js";
+import { analyzeDocument, type DocumentAnalysis, type Lexed, type LexToken, lexDocumentText } from "./language.js";
 
 /**
  * One compiler analysis per document version, shared by every handler: a burst of
@@ -10,7 +10,7 @@ import { analyzeDocument, type DocumentAnalysis, type LexToken, lexText } from "
  */
 export class AnalysisCache {
   private readonly cache = new Map<string, { version: number; analysis: DocumentAnalysis }>();
-  private readonly lexed = new Map<string, { version: number; tokens: LexToken[] }>();
+  private readonly lexed = new Map<string, { version: number; tokens: LexToken[]; lexing?: Lexed }>();
   private readonly checked = new Map<string, { version: number; diagnostics: Diagnostic[] }>();
 
   constructor(private readonly documents: TextDocuments<TextDocument>) {}
@@ -30,7 +30,7 @@ export class AnalysisCache {
     const analysis = analyzeDocument(
       document,
       hit?.analysis,
-      lexed?.version === document.version ? lexed.tokens : undefined,
+      lexed?.version === document.version ? lexed.lexing : undefined,
     );
     this.cache.set(document.uri, { version: document.version, analysis });
     return analysis;
@@ -50,9 +50,14 @@ export class AnalysisCache {
     const hit = this.lexed.get(document.uri);
     if (hit && hit.version === document.version) return hit.tokens;
     const current = this.cache.get(document.uri);
-    const tokens = current?.version === document.version ? current.analysis.tokens : lexText(document.getText());
-    this.lexed.set(document.uri, { version: document.version, tokens });
-    return tokens;
+    if (current?.version === document.version) {
+      this.lexed.set(document.uri, { version: document.version, tokens: current.analysis.tokens });
+      return current.analysis.tokens;
+    }
+    // Kept whole: the analysis of this version, if one is asked for, parses these same tokens.
+    const lexing = lexDocumentText(document.getText());
+    this.lexed.set(document.uri, { version: document.version, tokens: lexing.tokens, lexing });
+    return lexing.tokens;
   }
 
   /** Diagnostics checked elsewhere (the checking thread) for a version of a document. */

@@ -3,7 +3,7 @@
  * compiler's front end (`analyze`, the same call `lthc check` makes), so every rule
  * the editor applies is the CLI's.
  */
-import { type IToken, tokenMatcher } from "chevrotain";
+import { type ILexingResult, type IToken, tokenMatcher } from "chevrotain";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import {
   type Analysis,
@@ -19,6 +19,7 @@ import {
   type SweepDecl,
   type SweepInfo,
   type SyntaxAnalysis,
+  type SyntaxOptions,
 } from "../compiler/index.js";
 import * as T from "../compiler/lexer.js";
 import { type Definition, definitionsOf } from "../compiler/lookup.js";
@@ -76,15 +77,11 @@ function lexTokens(analysis: Pick<Analysis, "text" | "tokens">): LexToken[] {
  * an edit touched when `previous`, the analysis of an earlier version, is given). A sweep
  * is checked on its own when a feature asks about it; the whole file's checked analysis
  * (`compiled`, `diagnostics`) only when a feature asks for that, from the same parse.
- * `lexed`: this version's tokens, if completion already lexed them.
+ * `lexed`: this version's lexing, if completion already lexed it.
  */
-export function analyzeDocument(
-  document: TextDocument,
-  previous?: DocumentAnalysis,
-  lexed?: LexToken[],
-): DocumentAnalysis {
+export function analyzeDocument(document: TextDocument, previous?: DocumentAnalysis, lexed?: Lexed): DocumentAnalysis {
   const text = document.getText();
-  const syntax = syntaxOf(text, previous?.syntax ?? undefined);
+  const syntax = syntaxOf(text, { previous: previous?.syntax ?? undefined, lexed: lexed?.raw });
   if (!syntax) return fromCompiled(document, text, withSyntaxFallback(analyze(text, document.uri)));
   let compiled: Analysis | undefined;
   const full = () => {
@@ -108,7 +105,7 @@ export function analyzeDocument(
     },
     ast,
     get tokens() {
-      tokens ??= lexed ?? lexTokens({ text, tokens: syntax.tokens });
+      tokens ??= lexed?.tokens ?? lexTokens({ text, tokens: syntax.tokens });
       return tokens;
     },
     definitions: definitionsOf(ast),
@@ -127,9 +124,9 @@ function pointsIn(compiled: Analysis, info: SweepInfo | undefined): Point[] {
 }
 
 /** Null when the parser itself failed (a bug): the full analysis then reports it as E000. */
-function syntaxOf(text: string, previous: SyntaxAnalysis | undefined): SyntaxAnalysis | null {
+function syntaxOf(text: string, options: SyntaxOptions): SyntaxAnalysis | null {
   try {
-    return analyzeSyntax(text, { previous });
+    return analyzeSyntax(text, options);
   } catch {
     return null;
   }
@@ -157,7 +154,21 @@ function fromCompiled(document: TextDocument, text: string, compiled: Analysis):
  * keeps highlighting alive should the compiler fail on some text (no tokens then).
  */
 export function lexText(text: string): LexToken[] {
+  return lexDocumentText(text).tokens;
+}
+
+/** A text lexed once: the tokens editor features read, and the lexer's result for the parser to reuse. */
+export interface Lexed {
+  tokens: LexToken[];
+  raw: ILexingResult;
+}
+
+export function lexDocumentText(text: string): Lexed {
   const lexed = T.lthLexer.tokenize(text);
+  return { tokens: classify(lexed), raw: lexed };
+}
+
+function classify(lexed: ILexingResult): LexToken[] {
   const comments = (lexed.groups.comments ?? []) as IToken[];
   const keywords = [T.Sweep, T.Let, T.In, T.By, T.SettingKeyword];
   const operators = [T.Pipe, T.Plus, T.Star, T.Slash, T.Caret, T.DotDot, T.Equals];

@@ -6,7 +6,7 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import { generateSpec } from "../../bench/lsp.js";
 import { analyze } from "../../src/compiler/index.js";
 import { BackgroundChecker } from "../../src/lsp/checker-thread.js";
-import { analyzeDocument, lexText } from "../../src/lsp/language.js";
+import { analyzeDocument, lexDocumentText, lexText } from "../../src/lsp/language.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const corpus = ["specs", "specs/examples", "test/golden/diagnostics"].flatMap((dir) =>
@@ -20,6 +20,8 @@ describe("document analysis", () => {
     for (const text of [...corpus, generateSpec(200)]) {
       const document = TextDocument.create("file:///t.lth", "lth", 1, text);
       expect(analyzeDocument(document).tokens).toEqual(lexText(text));
+      // Parsing completion's lexing of the same version gives the same tree.
+      expect(analyzeDocument(document, undefined, lexDocumentText(text)).ast).toEqual(analyzeDocument(document).ast);
     }
   });
 
