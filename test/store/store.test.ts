@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, stat, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { DenseJob } from "../../src/compiler/plan-types.js";
 import { writeFileAtomic } from "../../src/runtime/atomic.js";
 import { keptCheckpointPath } from "../../src/runtime/store/layout.js";
+import { LOCK_STALE_MS, tryLock } from "../../src/runtime/store/lock.js";
 import { openStore } from "../../src/runtime/store/store.js";
 
 async function tempStore() {
@@ -118,11 +119,38 @@ describe("job locks", () => {
     await lock?.release();
   });
 
-  it("treats a lock held by another host as live", async () => {
+  it("treats a lock held by another host as live while its heartbeat is fresh", async () => {
     const store = await tempStore();
     await store.prepareJob(job);
     await writeFile(store.paths(job.id).lock, JSON.stringify({ pid: 1, host: "elsewhere.example", since: "x" }));
     expect(await store.tryLock(job.id)).toBeNull();
+  });
+
+  it("breaks a lock from another host whose heartbeat stopped (a crashed machine)", async () => {
+    const store = await tempStore();
+    await store.prepareJob(job);
+    const path = store.paths(job.id).lock;
+    await writeFile(path, JSON.stringify({ pid: 1, host: "elsewhere.example", since: "x" }));
+    const silentSince = new Date(Date.now() - LOCK_STALE_MS - 1000);
+    await utimes(path, silentSince, silentSince);
+    expect(await store.lockState(job.id)).toMatchObject({ held: true, live: false });
+    const lock = await store.tryLock(job.id);
+    expect(lock).not.toBeNull();
+    await lock?.release();
+  });
+
+  it("keeps a held lock's heartbeat fresh until it is released", async () => {
+    const store = await tempStore();
+    await store.prepareJob(job);
+    const path = store.paths(job.id).lock;
+    const lock = await tryLock(path, 10);
+    const old = new Date(Date.now() - 60_000);
+    await utimes(path, old, old);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(Date.now() - (await stat(path)).mtimeMs).toBeLessThan(5_000);
+    await lock?.release();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await store.lockState(job.id)).held).toBe(false);
   });
 
   it("gives the lock to exactly one of many concurrent takers", async () => {

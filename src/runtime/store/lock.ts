@@ -1,12 +1,20 @@
 /**
  * A per-job lock file, created atomically (a complete temp file hard-linked into place, which fails if it exists). It holds the owner's pid, host and
  * start time; a lock whose pid is dead on this host is stale and may be broken.
+ * A process on another host cannot be seen, so the holder touches the file (its
+ * mtime) every LOCK_HEARTBEAT_MS: a lock from another host whose heartbeat stopped
+ * LOCK_STALE_MS ago belongs to a dead worker (a crashed machine) and may be broken.
  * Breaking goes through a second such file so that two processes that both
  * find the same stale lock cannot each break the other's fresh one.
  */
 import { randomBytes } from "node:crypto";
-import { link, readFile, unlink, writeFile } from "node:fs/promises";
+import { link, readFile, stat, unlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
+
+/** How often a held lock's heartbeat (its mtime) is refreshed. */
+export const LOCK_HEARTBEAT_MS = 30_000;
+/** A lock from another host without a heartbeat for this long is stale: ten missed beats, and room for clock skew. */
+export const LOCK_STALE_MS = 5 * 60_000;
 
 export interface LockOwner {
   pid: number;
@@ -44,16 +52,28 @@ function parseOwner(text: string): LockOwner | null {
   return null;
 }
 
-/** A lock on another host is assumed live: this host cannot see its processes. */
-function isLive(owner: LockOwner | null): boolean {
+/** On this host the owner's pid says; on another, the heartbeat (`beatAt`, the file's mtime in ms). */
+function isLive(owner: LockOwner | null, beatAt: number): boolean {
   if (owner === null) return false;
-  if (owner.host !== hostname()) return true;
+  if (owner.host !== hostname()) return Date.now() - beatAt < LOCK_STALE_MS;
   return pidAlive(owner.pid);
 }
 
-async function readText(path: string): Promise<string | null> {
+/** The lock file's text and heartbeat, or null when there is none. */
+async function readLock(path: string): Promise<{ text: string; beatAt: number } | null> {
+  const text = await readText(path);
+  const info = text === null ? null : await unlessMissing(stat(path));
+  return text === null || info === null ? null : { text, beatAt: info.mtimeMs };
+}
+
+function readText(path: string): Promise<string | null> {
+  return unlessMissing(readFile(path, "utf8"));
+}
+
+/** A file operation's result, or null when the file does not exist (any more). */
+async function unlessMissing<T>(operation: Promise<T>): Promise<T | null> {
   try {
-    return await readFile(path, "utf8");
+    return await operation;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw error;
@@ -61,13 +81,13 @@ async function readText(path: string): Promise<string | null> {
 }
 
 export async function inspectLock(path: string): Promise<LockState> {
-  const text = await readText(path);
-  if (text === null) return { held: false };
-  const owner = parseOwner(text);
+  const lock = await readLock(path);
+  if (lock === null) return { held: false };
+  const owner = parseOwner(lock.text);
   return {
     held: true,
     owner: owner ?? { pid: -1, host: "?", since: "?" },
-    live: isLive(owner),
+    live: isLive(owner, lock.beatAt),
   };
 }
 
@@ -87,11 +107,7 @@ async function createExclusive(path: string, content: string): Promise<boolean> 
 }
 
 async function unlinkQuietly(path: string): Promise<void> {
-  try {
-    await unlink(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
+  await unlessMissing(unlink(path));
 }
 
 function ownerText(): string {
@@ -116,24 +132,31 @@ async function breakStale(path: string, staleText: string): Promise<void> {
 }
 
 /** Take the lock, breaking it if its owner is dead; null when a live process holds it. */
-export async function tryLock(path: string): Promise<Lock | null> {
+export async function tryLock(path: string, heartbeatMs = LOCK_HEARTBEAT_MS): Promise<Lock | null> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (await createExclusive(path, ownerText())) return heldLock(path);
-    const text = await readText(path);
-    if (text === null) continue;
-    if (isLive(parseOwner(text))) return null;
-    await breakStale(path, text);
+    if (await createExclusive(path, ownerText())) return heldLock(path, heartbeatMs);
+    const lock = await readLock(path);
+    if (lock === null) continue;
+    if (isLive(parseOwner(lock.text), lock.beatAt)) return null;
+    await breakStale(path, lock.text);
   }
   return null;
 }
 
-function heldLock(path: string): Lock {
+function heldLock(path: string, heartbeatMs: number): Lock {
   let released = false;
+  const beat = setInterval(() => {
+    const now = new Date();
+    // A missed beat is harmless (the next one comes soon); a lock gone meanwhile is the release's business.
+    utimes(path, now, now).catch(() => {});
+  }, heartbeatMs);
+  beat.unref();
   return {
     path,
     async release() {
       if (released) return;
       released = true;
+      clearInterval(beat);
       const owner = parseOwner((await readText(path)) ?? "");
       if (owner && owner.pid === process.pid && owner.host === hostname()) await unlinkQuietly(path);
     },
