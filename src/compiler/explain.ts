@@ -103,11 +103,18 @@ export function formatCount(n: number): string {
     [1e6, "M"],
   ];
   for (const [size, unit] of units) if (n >= size) return `${(n / size).toFixed(1)} ${unit}`;
-  return Math.round(n).toLocaleString("en-US");
+  return withThousands(Math.round(n));
 }
 
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
+const grouped = new Intl.NumberFormat("en-US");
+
+/** 75520 → `75,520`. One formatter for all: `toLocaleString` builds one per call, which shows in an editor's hovers. */
+export function withThousands(n: number): string {
+  return grouped.format(n);
+}
+
+export function plural(n: number, word: string): string {
+  return `${withThousands(n)} ${word}${n === 1 ? "" : "s"}`;
 }
 
 function ratio(naive: number, shared: number): string {
@@ -126,8 +133,8 @@ export function formatPlanSummary(plan: Plan, file: string): string {
     ...[...perSweep].map(([name, count]) => `    ${name.padEnd(width)}  ${plural(count, "point")}`),
     `  jobs: ${plural(s.denseRuns, "dense run")}, ${plural(s.maskJobs, "mask job")}, ` +
       `${plural(s.sparseRuns, "sparse run")} (${plan.jobs.length} in all)`,
-    `  epochs trained: ${s.trainEpochs.toLocaleString("en-US")} with sharing, ` +
-      `${s.naiveTrainEpochs.toLocaleString("en-US")} without (${ratio(s.naiveTrainEpochs, s.trainEpochs)} less work)`,
+    `  epochs trained: ${withThousands(s.trainEpochs)} with sharing, ` +
+      `${withThousands(s.naiveTrainEpochs)} without (${ratio(s.naiveTrainEpochs, s.trainEpochs)} less work)`,
     `  image passes (forward+backward, estimated): ${formatCount(s.imagePasses)} with sharing, ` +
       `${formatCount(s.naiveImagePasses)} without (${ratio(s.naiveImagePasses, s.imagePasses)})`,
   ];

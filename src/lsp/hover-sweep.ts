@@ -1,4 +1,6 @@
 /** Hover on a sweep or a swept value: its expansion into points and the plan those points make. */
+
+import { plural, withThousands } from "../compiler/explain.js";
 import {
   type Expr,
   expandValue,
@@ -26,10 +28,6 @@ export function formatValues(values: readonly (string | number)[], asPercent: bo
   return `${shown.slice(0, 3).join(", ")}, …, ${shown[shown.length - 1]}`;
 }
 
-export function plural(n: number, word: string): string {
-  return `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`;
-}
-
 /** Densities read better as percentages: a parameter is one when the setting it sweeps takes a density. */
 function densityParams(sweep: SweepDecl | null): Set<string> {
   const names = new Set<string>();
@@ -55,9 +53,27 @@ export function sweepHover(analysis: DocumentAnalysis, sweep: SweepDecl): string
   const count = points.length > 0 ? points.length : info.params.reduce((n, p) => n * p.values.length, info.replicates);
   const plan =
     points.length > 0
-      ? planSummary(points)
+      ? summaryOf(analysis, sweep, points)
       : "Dense and sparse runs are known once this sweep and the settings it uses have no errors (see Problems).";
   return [header, `**${plural(count, "point")}** — the product of:`, params.join("\n"), plan].join("\n\n");
+}
+
+/**
+ * Planning a sweep (hashing each job) takes milliseconds: its summary is kept while the
+ * sweep and the statements it is checked against read the same, across keystrokes elsewhere.
+ */
+const summaries = new Map<string, string>();
+
+function summaryOf(analysis: DocumentAnalysis, sweep: SweepDecl, points: readonly Point[]): string {
+  const shared = analysis.ast.statements.filter((s) => s.kind !== "Sweep").map((s) => analysis.sourceOf(s.range));
+  const key = [...shared, analysis.sourceOf(sweep.range)].join("\n");
+  let summary = summaries.get(key);
+  if (summary === undefined) {
+    summary = planSummary(points);
+    if (summaries.size >= 64) summaries.clear();
+    summaries.set(key, summary);
+  }
+  return summary;
 }
 
 /** Dense runs, sparse runs and epochs, from the planner itself (so sharing is counted as `lthc plan` counts it). */
@@ -66,11 +82,11 @@ function planSummary(points: readonly Point[]): string {
     const { summary } = buildPlan(points);
     const naive =
       summary.naiveTrainEpochs > summary.trainEpochs
-        ? ` (${summary.naiveTrainEpochs.toLocaleString("en-US")} without sharing)`
+        ? ` (${withThousands(summary.naiveTrainEpochs)} without sharing)`
         : "";
     return (
       `Plan of this sweep: **${plural(summary.denseRuns, "dense run")}**, **${plural(summary.sparseRuns, "sparse run")}**, ` +
-      `${plural(summary.maskJobs, "mask job")}; ${summary.trainEpochs.toLocaleString("en-US")} training epochs${naive}.`
+      `${plural(summary.maskJobs, "mask job")}; ${withThousands(summary.trainEpochs)} training epochs${naive}.`
     );
   } catch {
     return "";
