@@ -1,8 +1,7 @@
 /**
  * Diagnostics off the request thread: documents are checked in a worker thread
- * (check-worker.ts), one at a time per document, the latest text first. Where no worker
- * can run (it failed to start or crashed), documents are checked on this thread instead:
- * slower answers, never missing ones.
+ * (check-worker.ts), in the order asked. Where no worker can run (it failed to start or
+ * crashed), documents are checked on this thread instead: slower answers, never missing ones.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
