@@ -579,11 +579,17 @@ function runParser(text: string, lines: LineIndex, tokens: IToken[], stopAt: num
   parser.input = tokens;
   const problems: SyntaxProblem[] = [];
   let crashed = false;
+  // Recovery throws an exception per syntax error, and capturing each one's stack (never
+  // read) was the largest single cost of parsing a half-typed statement.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     parser.file();
   } catch {
     crashed = true;
     problems.push({ message: "could not parse this file", start: 0, end: 0 });
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   // The top rule's own result is lost when recovery gives up on it; the statements are not.
   // Recovery can yield statements that are placeholders for errors already reported.
