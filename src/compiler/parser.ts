@@ -4,10 +4,12 @@
  * (grammar analysis) is the expensive part.
  */
 import {
+  EarlyExitException,
   EmbeddedActionsParser,
   type ILexingResult,
   type IRecognitionException,
   type IToken,
+  NoViableAltException,
   type TokenType,
   tokenMatcher,
 } from "chevrotain";
@@ -58,10 +60,13 @@ function nodeEnd(n: { range?: A.Range } | undefined): number {
   return n?.range?.end?.offset ?? Number.NaN;
 }
 
-/** The parts of Chevrotain's recovery engine that a span parse adjusts (not in its public types). */
+/** The parts of Chevrotain's recovery engine that lthc adjusts (not in its public types). */
 interface Recovering {
   attemptInRepetitionRecovery: (...args: unknown[]) => void;
   RULE_STACK_IDX: number;
+  raiseNoAltException: (...args: unknown[]) => never;
+  raiseEarlyExitException: (...args: unknown[]) => never;
+  SAVE_ERROR: (error: Error) => Error;
 }
 
 class LthParser extends EmbeddedActionsParser {
@@ -72,6 +77,23 @@ class LthParser extends EmbeddedActionsParser {
     super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3 });
     this.performSelfAnalysis();
     this.stopWithoutRecovery();
+    this.raiseWithoutMessages();
+  }
+
+  /**
+   * Chevrotain spells out every token sequence an alternative could have taken in its
+   * "no viable alternative" message, walking the grammar on each error: most of the cost
+   * of reparsing a half-typed statement. lthc words its own messages (syntaxProblem) from
+   * the tokens around the error, so the exception carries only those.
+   */
+  private raiseWithoutMessages(): void {
+    const engine = this as unknown as Recovering;
+    engine.raiseNoAltException = () => {
+      throw engine.SAVE_ERROR(new NoViableAltException("no viable alternative", this.LA(1), this.LA(0)));
+    };
+    engine.raiseEarlyExitException = () => {
+      throw engine.SAVE_ERROR(new EarlyExitException("expected at least one more", this.LA(1), this.LA(0)));
+    };
   }
 
   /**
