@@ -99,8 +99,7 @@ export function check(file: A.FileNode, text: string): CheckResult {
   for (const [name, decl] of lets) {
     if (!ev.usedLets.has(name)) ev.report(CODES.unusedLet, decl.name, `\`${name}\` is never used`);
   }
-  const diagnostics = ev.diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
-  const failed = diagnostics.some((d) => d.severity === "error");
+  const { diagnostics, failed } = settled(ev);
   return {
     diagnostics,
     points: failed ? [] : points,
@@ -128,9 +127,14 @@ export function checkSweep(file: A.FileNode, text: string, decl: A.SweepDecl): S
   const index = sweepDecls.indexOf(decl);
   if (index < 0) return null;
   const { info, points } = expandSweep(ev, values, decl, sweepName(decl, index, sweepDecls.length), top, lets);
-  const diagnostics = ev.diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
-  const failed = diagnostics.some((d) => d.severity === "error");
+  const { diagnostics, failed } = settled(ev);
   return { info: failed ? { ...info, points: 0 } : info, points: failed ? [] : points, diagnostics };
+}
+
+/** The diagnostics in source order, and whether any is an error (then nothing expands into points). */
+function settled(ev: Evaluator): { diagnostics: Diagnostic[]; failed: boolean } {
+  const diagnostics = ev.diagnostics.sort((a, b) => a.range.start.offset - b.range.start.offset);
+  return { diagnostics, failed: diagnostics.some((d) => d.severity === "error") };
 }
 
 function startOf(file: A.FileNode): { range: A.Range } {
