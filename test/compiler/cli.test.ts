@@ -60,6 +60,26 @@ describe("lthc fmt", () => {
     expect(lthc("fmt", "--check", file).code).toBe(0);
   });
 
+  it("checks and writes several files, going on past one it cannot format", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lthc-fmt-"));
+    const [clean, messy, broken] = ["clean.lth", "messy.lth", "broken.lth"].map((name) => join(dir, name));
+    writeFileSync(clean, "sweep resnet(20)\n");
+    writeFileSync(messy, "sweep  resnet( 20 )\n");
+    copyFileSync("test/golden/diagnostics/22-syntax-errors.lth", broken);
+    const check = lthc("fmt", "--check", clean, messy);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain("messy.lth: not formatted");
+    expect(check.stderr).not.toContain("clean.lth");
+    const write = lthc("fmt", "--write", broken, messy);
+    expect(write.code).toBe(1);
+    expect(write.stderr).toContain("has syntax errors");
+    expect(readFileSync(messy, "utf8")).toBe("sweep resnet(20)\n");
+    expect(lthc("fmt", "--check", clean, messy).code).toBe(0);
+    const print = lthc("fmt", clean, messy);
+    expect(print.code).toBe(1);
+    expect(print.stderr).toContain("add --check or --write");
+  });
+
   it("refuses text with syntax errors, cleanly", () => {
     const dir = mkdtempSync(join(tmpdir(), "lthc-fmt-"));
     const file = join(dir, "b.lth");

@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { formatSpec } from "../../compiler/index.js";
 import { UserError } from "../../runtime/user-error.js";
+import { reportError } from "../run-cli.js";
 import { readSpecFile } from "./spec-file.js";
 
 interface FmtOptions {
@@ -9,8 +10,27 @@ interface FmtOptions {
   write?: boolean;
 }
 
-/** Format one file: print it, rewrite it (--write) or only compare (--check, exit 1 if it would change). */
-export function fmtCommand(file: string, options: FmtOptions): number {
+/**
+ * Format files: print one, rewrite them (--write) or only compare (--check, exit 1 if any
+ * would change). With several files, a file that cannot be formatted is reported and the
+ * others are still done.
+ */
+export function fmtCommand(files: string[], options: FmtOptions): number {
+  if (files.length > 1 && !options.check && !options.write) {
+    throw new UserError("several files: printing is for one file", "add --check or --write");
+  }
+  let status = 0;
+  for (const file of files) {
+    try {
+      status = Math.max(status, fmtFile(file, options));
+    } catch (error) {
+      status = Math.max(status, reportError(error));
+    }
+  }
+  return status;
+}
+
+function fmtFile(file: string, options: FmtOptions): number {
   const read = readSpecFile(file);
   if ("error" in read) throw new UserError(read.error);
   const formatted = formatSpec(read.text);
@@ -39,11 +59,11 @@ export function fmtCommand(file: string, options: FmtOptions): number {
 export function registerFmt(program: Command): void {
   program
     .command("fmt")
-    .description("print a .lth spec in canonical form (comments kept)")
-    .argument("<file>", "spec file")
-    .option("--check", "exit 1 if the file is not formatted, change nothing")
-    .option("--write", "rewrite the file in place")
-    .action((file: string, options: FmtOptions) => {
-      process.exitCode = fmtCommand(file, options);
+    .description("print a .lth spec in canonical form (comments kept); check or rewrite several")
+    .argument("<files...>", "spec files (several with --check or --write)")
+    .option("--check", "exit 1 if a file is not formatted, change nothing")
+    .option("--write", "rewrite the files in place")
+    .action((files: string[], options: FmtOptions) => {
+      process.exitCode = fmtCommand(files, options);
     });
 }
