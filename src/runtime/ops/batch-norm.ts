@@ -46,6 +46,32 @@ export function batchNormTrain(
   eps: number,
 ): BatchNormTrainResult {
   const { mean, variance } = channelMoments(x);
+  const y = normalize(x, gamma, beta, mean, variance, eps, trainBackward);
+  return { y, mean, variance };
+}
+
+/** The gradients to x, gamma and beta, given dy and what the forward pass saved. */
+type Backward = (
+  dy: tf.Tensor4D,
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  mean: tf.Tensor1D,
+  invStd: tf.Tensor1D,
+) => tf.Tensor[];
+
+/**
+ * γ·(x − mean)·s + β with s = 1/√(variance+ε), in one FusedBatchNorm pass forward and
+ * `backward` as its gradient (the two modes differ in whether the statistics depend on x).
+ */
+function normalize(
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  beta: tf.Tensor1D,
+  mean: tf.Tensor1D,
+  variance: tf.Tensor1D,
+  eps: number,
+  backward: Backward,
+): tf.Tensor4D {
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const [x4, g, b, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
     const invStd = tf.rsqrt(tf.add(variance, eps)) as tf.Tensor1D;
@@ -53,12 +79,25 @@ export function batchNormTrain(
     const value = tf.batchNorm4d(x4, mean, variance, b, g, eps);
     const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
       const [xs, gs, ms, is] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-      return trainBackward(dy, xs, gs, ms, is);
+      return backward(dy, xs, gs, ms, is);
     };
     return { value, gradFunc };
   });
-  const y = op(x, gamma, beta) as tf.Tensor4D;
-  return { y, mean, variance };
+  return op(x, gamma, beta) as tf.Tensor4D;
+}
+
+/** M = N·H·W, dβ = Σdy and dγ = s·(Σdy·x − mean·Σdy): the same in both modes. */
+function affineGradients(
+  dy: tf.Tensor4D,
+  x: tf.Tensor4D,
+  mean: tf.Tensor1D,
+  invStd: tf.Tensor1D,
+): { m: number; sumDy: tf.Tensor1D; dGamma: tf.Tensor1D } {
+  const m = dy.size / dy.shape[3];
+  const sumDy = tf.mul(channelMean(dy), m) as tf.Tensor1D;
+  const sumDyX = tf.mul(channelMean(tf.mul(dy, x) as tf.Tensor4D), m) as tf.Tensor1D;
+  const dGamma = tf.mul(invStd, tf.sub(sumDyX, tf.mul(mean, sumDy))) as tf.Tensor1D;
+  return { m, sumDy, dGamma };
 }
 
 /**
@@ -72,10 +111,7 @@ function trainBackward(
   mean: tf.Tensor1D,
   invStd: tf.Tensor1D,
 ): tf.Tensor[] {
-  const m = dy.size / dy.shape[3];
-  const sumDy = tf.mul(channelMean(dy), m) as tf.Tensor1D;
-  const sumDyX = tf.mul(channelMean(tf.mul(dy, x) as tf.Tensor4D), m) as tf.Tensor1D;
-  const dGamma = tf.mul(invStd, tf.sub(sumDyX, tf.mul(mean, sumDy))) as tf.Tensor1D;
+  const { m, sumDy, dGamma } = affineGradients(dy, x, mean, invStd);
   const a = tf.mul(gamma, invStd) as tf.Tensor1D;
   const b = tf.neg(tf.div(tf.mul(tf.mul(a, invStd), dGamma), m)) as tf.Tensor1D;
   const c = tf.sub(tf.neg(tf.div(tf.mul(a, sumDy), m)), tf.mul(mean, b)) as tf.Tensor1D;
@@ -104,20 +140,17 @@ export function batchNormInfer(
   variance: tf.Tensor1D,
   eps: number,
 ): tf.Tensor4D {
-  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-    const [x4, g, b, save] = args as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.GradSaveFunc];
-    const invStd = tf.rsqrt(tf.add(variance, eps)) as tf.Tensor1D;
-    save([x4, g, mean, invStd]);
-    const value = tf.batchNorm4d(x4, mean, variance, b, g, eps);
-    const gradFunc = (dy: tf.Tensor4D, saved: tf.Tensor[]): tf.Tensor[] => {
-      const [xs, gs, ms, is] = saved as [tf.Tensor4D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
-      const m = dy.size / dy.shape[3];
-      const sumDy = tf.mul(channelMean(dy), m);
-      const sumDyX = tf.mul(channelMean(tf.mul(dy, xs) as tf.Tensor4D), m);
-      const dGamma = tf.mul(is, tf.sub(sumDyX, tf.mul(ms, sumDy)));
-      return [tf.mul(dy, tf.mul(gs, is)), dGamma, sumDy];
-    };
-    return { value, gradFunc };
-  });
-  return op(x, gamma, beta) as tf.Tensor4D;
+  return normalize(x, gamma, beta, mean, variance, eps, inferBackward);
+}
+
+/** Statistics are constants here: dx = γ·s·dy. */
+function inferBackward(
+  dy: tf.Tensor4D,
+  x: tf.Tensor4D,
+  gamma: tf.Tensor1D,
+  mean: tf.Tensor1D,
+  invStd: tf.Tensor1D,
+): tf.Tensor[] {
+  const { sumDy, dGamma } = affineGradients(dy, x, mean, invStd);
+  return [tf.mul(dy, tf.mul(gamma, invStd)), dGamma, sumDy];
 }
