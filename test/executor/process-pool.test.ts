@@ -12,17 +12,16 @@ import { tinyPlan } from "./fake.js";
 const workerEntry = resolve("dist/src/runtime/worker/main.js");
 const runnerModule = resolve("test/executor/fixtures/fake-runner.mjs");
 
+/** Worker processes running the fake runner, which the environment tunes (FAKE_EPOCH_MS, FAKE_FAIL). */
+function fakePool(jobs: number, env: Record<string, string>) {
+  return startProcessPool({ jobs, backend: null, runnerModule, workerEntry, env });
+}
+
 describe("worker processes", () => {
   it("run the plan in separate processes, two at a time, streaming events", async () => {
     const store = openStore(await mkdtemp(join(tmpdir(), "lthc-pool-")));
     // Slow epochs leave the dense run going long after the random mask can start on the second worker.
-    const pool = await startProcessPool({
-      jobs: 2,
-      backend: null,
-      runnerModule,
-      workerEntry,
-      env: { FAKE_EPOCH_MS: "60" },
-    });
+    const pool = await fakePool(2, { FAKE_EPOCH_MS: "60" });
     expect(pool.size).toBe(2);
     const events: ExecutorEvent[] = [];
     const result = await execute({ plan: tinyPlan(), store, pool, onEvent: (e) => events.push(e), pollMs: 20 }).done;
@@ -43,13 +42,7 @@ describe("worker processes", () => {
   it("stop asks workers to checkpoint; stopNow kills them at once; both count as interrupted", async () => {
     const store = openStore(await mkdtemp(join(tmpdir(), "lthc-pool-")));
     // Epochs of a minute: a graceful stop would wait for the end of one, so only a kill ends this quickly.
-    const pool = await startProcessPool({
-      jobs: 1,
-      backend: null,
-      runnerModule,
-      workerEntry,
-      env: { FAKE_EPOCH_MS: "60000" },
-    });
+    const pool = await fakePool(1, { FAKE_EPOCH_MS: "60000" });
     const events: ExecutorEvent[] = [];
     let execution: ReturnType<typeof execute> | null = null;
     execution = execute({
@@ -78,13 +71,7 @@ describe("worker processes", () => {
 
   it("replaces a worker whose job failed, since its backend may be unusable", async () => {
     const store = openStore(await mkdtemp(join(tmpdir(), "lthc-pool-")));
-    const pool = await startProcessPool({
-      jobs: 1,
-      backend: null,
-      runnerModule,
-      workerEntry,
-      env: { FAKE_FAIL: "maskm-r1" },
-    });
+    const pool = await fakePool(1, { FAKE_FAIL: "maskm-r1" });
     const starts: string[] = [];
     const onEvent = (e: ExecutorEvent) => {
       if (e.type === "job-start") starts.push(e.jobId);
