@@ -5,6 +5,7 @@ import { buildModel } from "../../src/runtime/models/index.js";
 import { tf } from "../../src/runtime/tf.js";
 import { Sgd } from "../../src/runtime/train/sgd.js";
 import { adversarialTrainStep, trainStep } from "../../src/runtime/train/step.js";
+import { pgdLinf } from "../helpers/adversary.js";
 
 describe("training on wasm", () => {
   it("runs conv-net steps (stride 2, projections, BN) without leaking tensors and learns", async () => {
@@ -14,16 +15,7 @@ describe("training on wasm", () => {
     const ctx = { model, optimizer, lr: 0.05, masks: null };
     const x = tf.randomUniform([8, 8, 8, 3], 0, 1, "float32", 1) as tf.Tensor4D;
     const y = tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], "int32");
-    const adversary = {
-      kind: "pgd" as const,
-      norm: "linf" as const,
-      eps: 0.03,
-      steps: 1,
-      stepSize: 0.03,
-      randomStart: true,
-      labels: "predicted" as const,
-      bn: "eval" as const,
-    };
+    const adversary = pgdLinf(0.03, 1);
     const first = trainStep(ctx, x, y);
     adversarialTrainStep(ctx, x, y, adversary, 1);
     const before = tf.memory().numTensors;

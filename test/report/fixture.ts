@@ -10,17 +10,9 @@ import type { Job, Plan } from "../../src/compiler/plan-types.js";
 import type { Point } from "../../src/compiler/points.js";
 import type { EpochMetric } from "../../src/runtime/job-api.js";
 import { jobPaths } from "../../src/runtime/store/layout.js";
+import { pgdLinf } from "../helpers/adversary.js";
 
-export const PGD: AdversaryConfig = {
-  kind: "pgd",
-  norm: "linf",
-  eps: 0.1,
-  steps: 2,
-  stepSize: 0.05,
-  randomStart: true,
-  labels: "predicted",
-  bn: "eval",
-};
+export const PGD: AdversaryConfig = pgdLinf(0.1, 2);
 export const PGD_NAME = "pgd(linf,0.1,2)";
 
 function train(adversary: AdversaryConfig): TrainConfig {

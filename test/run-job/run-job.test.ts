@@ -11,18 +11,10 @@ import { maskFile, runJob } from "../../src/runtime/run-job.js";
 import { finalCheckpointPath, keptCheckpointPath } from "../../src/runtime/store/layout.js";
 import { resumeCheckpointPath } from "../../src/runtime/train/loop.js";
 import { readTrainState } from "../../src/runtime/train/train-state.js";
+import { pgdLinf } from "../helpers/adversary.js";
 import { useCpu } from "../train/cpu-backend.js";
 
-const pgd: AdversaryConfig = {
-  kind: "pgd",
-  norm: "linf",
-  eps: 0.05,
-  steps: 1,
-  stepSize: 0.05,
-  randomStart: true,
-  labels: "predicted",
-  bn: "eval",
-};
+const pgd: AdversaryConfig = pgdLinf(0.05, 1);
 
 const train: TrainConfig = {
   dataset: { name: "synthetic", flip: true, crop: 1, trainSubset: 256, testSubset: 64 },

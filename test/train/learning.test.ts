@@ -8,17 +8,9 @@ import { initBackend } from "../../src/runtime/backend/select.js";
 import type { EpochMetric } from "../../src/runtime/job-api.js";
 import { runJob } from "../../src/runtime/run-job.js";
 import { tf } from "../../src/runtime/tf.js";
+import { pgdLinf } from "../helpers/adversary.js";
 
-const attack: AdversaryConfig = {
-  kind: "pgd",
-  norm: "linf",
-  eps: 0.1,
-  steps: 2,
-  stepSize: 0.05,
-  randomStart: true,
-  labels: "predicted",
-  bn: "eval",
-};
+const attack: AdversaryConfig = pgdLinf(0.1, 2);
 
 function config(adversary: AdversaryConfig): TrainConfig {
   return {

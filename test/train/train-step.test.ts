@@ -6,6 +6,7 @@ import { tf } from "../../src/runtime/tf.js";
 import { evaluate } from "../../src/runtime/train/evaluate.js";
 import { learningRate, Sgd } from "../../src/runtime/train/sgd.js";
 import { adversarialTrainStep, type StepContext, trainStep } from "../../src/runtime/train/step.js";
+import { pgdLinf } from "../helpers/adversary.js";
 import { useCpu } from "./cpu-backend.js";
 import { snapshot, TinyModel } from "./tiny-model.js";
 
@@ -21,16 +22,7 @@ const schedule: ScheduleConfig = {
   gamma: 0.1,
 };
 
-const pgd: AdversaryConfig = {
-  kind: "pgd",
-  norm: "linf",
-  eps: 0.1,
-  steps: 2,
-  stepSize: 0.05,
-  randomStart: true,
-  labels: "predicted",
-  bn: "train",
-};
+const pgd: AdversaryConfig = pgdLinf(0.1, 2, { bn: "train" });
 
 function batch(seed: number): { x: tf.Tensor4D; y: tf.Tensor1D } {
   const x = tf.randomUniform([8, 4, 4, 1], 0, 1, "float32", seed) as tf.Tensor4D;
