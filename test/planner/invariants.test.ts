@@ -4,13 +4,14 @@ import type { PruneConfig } from "../../src/compiler/config.js";
 import { buildPlan } from "../../src/compiler/plan.js";
 import type { Job, Plan } from "../../src/compiler/plan-types.js";
 import type { Point } from "../../src/compiler/points.js";
+import { pgdLinf } from "../helpers/adversary.js";
 import { seededRandom } from "../helpers/random.js";
-import { pgd, point, thesisTrain } from "./make-point.js";
+import { point, thesisTrain } from "./make-point.js";
 
 function randomPoints(seed: number): Point[] {
   const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)];
-  const trains = [thesisTrain(1), thesisTrain(2), thesisTrain(1, pgd(0.1, 2))];
+  const trains = [thesisTrain(1), thesisTrain(2), thesisTrain(1, pgdLinf(0.1, 2))];
   return Array.from({ length: 1 + Math.floor(r() * 30) }, () => {
     const prune: PruneConfig | null =
       r() < 0.1

@@ -1,23 +1,11 @@
 /** Hand-built sweep points with the thesis's Table A.1 defaults, for planner tests. */
 import type { AdversaryConfig, PruneConfig, TrainConfig } from "../../src/compiler/config.js";
 import type { Point } from "../../src/compiler/points.js";
-
-export function pgd(eps: number, steps: number): AdversaryConfig {
-  return {
-    kind: "pgd",
-    norm: "linf",
-    eps,
-    steps,
-    stepSize: eps / steps,
-    randomStart: true,
-    labels: "predicted",
-    bn: "eval",
-  };
-}
+import { pgdLinf } from "../helpers/adversary.js";
 
 export const CLEAN: AdversaryConfig = { kind: "none" };
 
-export function thesisTrain(width = 1, adversary: AdversaryConfig = pgd(0.1, 1)): TrainConfig {
+export function thesisTrain(width = 1, adversary: AdversaryConfig = pgdLinf(0.1, 1)): TrainConfig {
   return {
     dataset: { name: "cifar10", flip: true, crop: 4, trainSubset: null, testSubset: null },
     model: { kind: "resnet", depth: 20, width },
@@ -71,7 +59,7 @@ export function verbatimPoints(): Point[] {
             points.push(
               point({
                 params: { k, n, w: 0.8 ** e, strategy },
-                train: thesisTrain(k, pgd(0.1, n)),
+                train: thesisTrain(k, pgdLinf(0.1, n)),
                 prune: oneShot(strategy, 0.8 ** e),
                 replicate,
               }),

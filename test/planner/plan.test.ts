@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { buildPlan, impLevelDensities } from "../../src/compiler/plan.js";
 import type { DenseJob, Job, MaskJob, Plan, SparseJob } from "../../src/compiler/plan-types.js";
-import { CLEAN, oneShot, pgd, point, thesisTrain, verbatimPoints } from "./make-point.js";
+import { pgdLinf } from "../helpers/adversary.js";
+import { CLEAN, oneShot, point, thesisTrain, verbatimPoints } from "./make-point.js";
 
 function job(plan: Plan, id: string | null): Job {
   const found = plan.jobs.find((j) => j.id === id);
@@ -29,7 +30,7 @@ describe("job identities", () => {
     const base = buildPlan([point()]);
     const variants = [
       point({ train: thesisTrain(2) }),
-      point({ train: thesisTrain(1, pgd(0.1, 2)) }),
+      point({ train: thesisTrain(1, pgdLinf(0.1, 2)) }),
       point({ train: { ...thesisTrain(), dataset: { ...thesisTrain().dataset, trainSubset: 1000 } } }),
       point({ train: { ...thesisTrain(), dataset: { ...thesisTrain().dataset, flip: false } } }),
       point({ train: { ...thesisTrain(), schedule: { ...thesisTrain().schedule, lr: 0.05 } } }),
