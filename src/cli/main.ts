@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<Register>> = {
   doctor: async () => (await import("./commands/doctor.js")).registerDoctor,
   bench: async () => (await import("./commands/bench.js")).registerBench,
   lsp: async () => (await import("./commands/lsp.js")).registerLsp,
+  setup: async () => (await import("./commands/setup.js")).registerSetup,
 };
 
 const program = new Command("lthc")

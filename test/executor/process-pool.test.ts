@@ -84,6 +84,36 @@ describe("worker processes", () => {
     expect(await pid(starts[failedAt + 1])).not.toBe(await pid("maskm-r1"));
   });
 
+  it("pins each worker to one of --gpus with memory growth on, sharing devices when jobs outnumber them", async () => {
+    const store = openStore(await mkdtemp(join(tmpdir(), "lthc-pool-")));
+    const gpus = ["3", "5"];
+    const pool = await startProcessPool({
+      jobs: 3,
+      backend: null,
+      runnerModule,
+      workerEntry,
+      gpus,
+      env: { FAKE_EPOCH_MS: "40", FAKE_RECORD_GPU: "1" },
+    });
+    expect(pool.size).toBe(3);
+    const starts: { worker: number; jobId: string }[] = [];
+    const run = execute({
+      plan: tinyPlan(),
+      store,
+      pool,
+      pollMs: 20,
+      onEvent: (e) => {
+        if (e.type === "job-start") starts.push({ worker: e.worker, jobId: e.jobId });
+      },
+    });
+    expect((await run.done).exitCode).toBe(0);
+    for (const { worker, jobId } of starts) {
+      const seen = await readFile(join(store.paths(jobId).dir, "gpu.txt"), "utf8");
+      expect(seen).toBe(`${gpus[worker % gpus.length]} true`);
+    }
+    expect(starts.length).toBeGreaterThan(1);
+  });
+
   it("reports a runner that cannot be loaded as one clear error", async () => {
     await expect(
       startProcessPool({

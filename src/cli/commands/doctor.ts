@@ -21,8 +21,20 @@ function formatEnvironment(env: Environment): string[] {
   ];
   for (const b of env.backends) {
     lines.push(
-      `  ${b.available ? "✓" : "✗"} ${b.choice.padEnd(5)} ${b.package}: ${b.available ? "available" : b.detail}`,
+      `  ${b.available ? "✓" : "✗"} ${b.choice.padEnd(5)} ${b.package}: ${b.available ? `available${b.detail.startsWith("ok (") ? ` ${b.detail.slice(3)}` : ""}` : b.detail}`,
     );
+  }
+  for (const r of [env.native.cpu, env.native.gpu]) {
+    if (!r) continue;
+    lines.push(
+      `  ${r.variant === "cpu" ? "node" : "gpu"}: libtensorflow ${r.tensorflowVersion} from ${r.wheels[0]?.file ?? "?"} (sha256 ${r.wheels[0]?.sha256.slice(0, 12) ?? "?"}…), set up by lthc setup ${r.variant === "cpu" ? "native" : "gpu"} on ${r.setUpAt.slice(0, 10)}; libraries in ${r.cacheDir}`,
+    );
+  }
+  if (env.gpu) {
+    lines.push(`  gpu: CUDA runtime ${env.gpu.cuda ?? "unknown"}, cuDNN ${env.gpu.cudnn ?? "unknown"}`);
+    for (const d of env.gpu.devices) {
+      lines.push(`    GPU ${d.index}: ${d.name}, ${(d.memoryMiB / 1024).toFixed(1)} GiB, driver ${d.driver}`);
+    }
   }
   if (env.wasm) {
     lines.push(

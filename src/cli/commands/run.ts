@@ -25,6 +25,7 @@ interface RunOptions {
   dataDir?: string;
   report: boolean;
   retryFailed?: boolean;
+  gpus?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -38,6 +39,10 @@ export function registerRun(program: Command): void {
     .option("--plain", "one line per event, even on a terminal")
     .option("--json", "one JSON object per event")
     .option("--data-dir <dir>", "where datasets live (see `lthc doctor`)")
+    .option(
+      "--gpus <list>",
+      "GPU indices for the gpu backend, one worker pinned to each (default: every visible GPU; -j above their count shares them)",
+    )
     .option("--no-report", "do not write the report at the end")
     .option("--retry-failed", "train again the jobs that diverged in an earlier run (by default they stay failed)")
     .addHelpText(
@@ -99,6 +104,7 @@ async function execution(
         jobs,
         backend: options.backend,
         env: options.dataDir ? { LTHC_DATA_DIR: resolve(options.dataDir) } : {},
+        gpus: await workerGpus(options),
       });
   const reporter = createReporter({
     mode: chooseMode({ plain: options.plain, json: options.json, isTTY: process.stdout.isTTY }),
@@ -127,6 +133,18 @@ async function execution(
     out.write(`interrupted; \`lthc run ${file}\` resumes\n`);
   }
   return result.exitCode;
+}
+
+/** GPUs to pin workers to: none unless the gpu backend may be used (asked for, or the default and set up). */
+async function workerGpus(options: RunOptions): Promise<string[]> {
+  const { selectGpus } = await import("../../runtime/setup/gpu.js");
+  if (options.gpus !== undefined) return selectGpus(options.gpus);
+  const { readSetupRecord } = await import("../../runtime/setup/installed.js");
+  const gpuPossible =
+    options.backend === undefined
+      ? readSetupRecord("gpu") !== null
+      : /^(gpu|cuda|tensorflow-gpu)$/i.test(options.backend);
+  return gpuPossible ? selectGpus(undefined) : [];
 }
 
 /** A file-system failure in the store is the user's to fix (permissions, a full disk), not a crash. */

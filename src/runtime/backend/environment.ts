@@ -4,6 +4,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { cpus } from "node:os";
+import { cudaVersions, type GpuDevice, listGpus } from "../setup/gpu.js";
+import { readSetupRecord, type SetupRecord } from "../setup/installed.js";
 import { tf } from "../tf.js";
 import { type BackendStatus, probeBackends } from "./select.js";
 
@@ -26,6 +28,10 @@ export interface Environment {
   /** The backend a plain `lthc run` would pick. */
   defaultBackend: string | null;
   wasm: { simd: boolean; threads: number; threadsNote: string; heapLimitGiB: number } | null;
+  /** Native backends set up by `lthc setup native|gpu`: where their libtensorflow came from. */
+  native: { cpu: SetupRecord | null; gpu: SetupRecord | null };
+  /** When the GPU backend loads: the devices, and the CUDA / cuDNN versions its setup installed. */
+  gpu: { devices: GpuDevice[]; cuda: string | null; cudnn: string | null } | null;
 }
 
 const require = createRequire(import.meta.url);
@@ -46,6 +52,8 @@ export async function describeEnvironment(): Promise<Environment> {
   const backends = await probeBackends();
   const wasmOk = backends.some((b) => b.choice === "wasm" && b.available);
   const info = cpus();
+  const native = { cpu: readSetupRecord("cpu"), gpu: readSetupRecord("gpu") };
+  const gpuOk = backends.some((b) => b.choice === "gpu" && b.available);
   return {
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
@@ -61,6 +69,13 @@ export async function describeEnvironment(): Promise<Environment> {
           threadsNote:
             "tfjs-backend-wasm runs single-threaded under Node; lthc runs jobs in parallel worker processes (lthc run -j)",
           heapLimitGiB: 4,
+        }
+      : null,
+    native,
+    gpu: gpuOk
+      ? {
+          devices: listGpus(),
+          ...(native.gpu ? cudaVersions(native.gpu) : { cuda: null, cudnn: null }),
         }
       : null,
   };

@@ -4,6 +4,8 @@
  * downloads libtensorflow, so they are loaded with a dynamic import and a missing
  * or broken one only moves the choice down the list.
  */
+
+import { nativeSetupMissing } from "../setup/installed.js";
 import { tf } from "../tf.js";
 import { UserError } from "../user-error.js";
 import { registerWasmTrainingKernels } from "./wasm-kernels.js";
@@ -101,6 +103,13 @@ async function ensureCpuRegistered(loader: ModuleLoader): Promise<void> {
 async function tryActivate(choice: BackendChoice, loader: ModuleLoader): Promise<string | null> {
   try {
     if (choice === "gpu" || choice === "node") {
+      // Without its binding the package only throws a long "npm rebuild" message: say what to run instead.
+      if (loader === defaultLoader) {
+        const missing = nativeSetupMissing(choice === "gpu" ? "gpu" : "cpu");
+        if (missing) return missing;
+      }
+      // libtensorflow reads these when it loads; its INFO lines are noise in lthc's output.
+      process.env.TF_CPP_MIN_LOG_LEVEL ??= "2";
       await loader(PACKAGES[choice]);
       if (!tf.findBackendFactory("tensorflow")) return "loaded but registered no 'tensorflow' backend";
       if (!(await tf.setBackend("tensorflow"))) return "the 'tensorflow' backend failed to initialise";
@@ -117,6 +126,18 @@ async function tryActivate(choice: BackendChoice, loader: ModuleLoader): Promise
 
 function wasmDetails(): { simd: boolean; threads: number } {
   return { simd: tf.env().getBool("WASM_HAS_SIMD_SUPPORT"), threads: 1 };
+}
+
+/** The TensorFlow version behind the active 'tensorflow' backend, or the version of tfjs-core's own backends. */
+export function activeTensorflowVersion(): string | null {
+  if (tf.getBackend() !== "tensorflow") return null;
+  const backend = tf.backend() as unknown as { binding?: { TF_Version?: string } };
+  return backend.binding?.TF_Version ?? null;
+}
+
+function activeDetail(): string {
+  const version = activeTensorflowVersion();
+  return version ? `ok (libtensorflow ${version})` : "ok";
 }
 
 /**
@@ -143,7 +164,7 @@ export async function initBackend(preference?: string, options: InitOptions = {}
     }
     const failure = await tryActivate(choice, loader);
     status.available = failure === null;
-    status.detail = failure ?? "ok";
+    status.detail = failure ?? activeDetail();
     if (failure === null) chosen = choice;
   }
   if (!chosen) {
@@ -151,7 +172,7 @@ export async function initBackend(preference?: string, options: InitOptions = {}
     throw new UserError(
       `backend '${wanted}' is unavailable: ${detail}`,
       wanted === "gpu" || wanted === "node"
-        ? `install ${PACKAGES[wanted]} (needs internet; the GPU build needs CUDA 11.2 and cuDNN 8.1), or use --backend wasm`
+        ? `run lthc setup ${wanted === "gpu" ? "gpu" : "native"} (builds ${PACKAGES[wanted]} on libtensorflow from pip's TensorFlow wheel), or use --backend wasm`
         : "leave --backend out to pick the fastest available backend",
     );
   }
@@ -191,7 +212,7 @@ export async function probeBackends(options: InitOptions = {}): Promise<BackendS
   const out: BackendStatus[] = [];
   for (const choice of ORDER) {
     const failure = await tryActivate(choice, loader);
-    out.push({ choice, package: PACKAGES[choice], available: failure === null, detail: failure ?? "ok" });
+    out.push({ choice, package: PACKAGES[choice], available: failure === null, detail: failure ?? activeDetail() });
   }
   return out;
 }

@@ -8,6 +8,8 @@
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { JobEvent, JobOutcome } from "../job-api.js";
+import { gpuWorkerEnv } from "../setup/gpu.js";
+import { nativeProcessEnv } from "../setup/installed.js";
 import { UserError } from "../user-error.js";
 import { defaultJobs } from "./defaults.js";
 import type { JobAssignment, JobHandle, WorkerPool } from "./pool.js";
@@ -20,6 +22,11 @@ export interface ProcessPoolOptions extends WorkerInit {
   workerEntry?: string;
   /** Extra environment for the workers (e.g. where the data lives). */
   env?: Record<string, string>;
+  /**
+   * GPU device indices (see selectGpus). The worker in slot s sees only gpus[s mod n]
+   * (CUDA_VISIBLE_DEVICES); on the gpu backend the default is one worker per GPU.
+   */
+  gpus?: string[];
 }
 
 const STDERR_LINES_KEPT = 20;
@@ -134,15 +141,17 @@ function defaultEntry(): string {
 export async function startProcessPool(options: ProcessPoolOptions = {}): Promise<WorkerPool> {
   const entry = options.workerEntry ?? defaultEntry();
   const init: WorkerInit = { backend: options.backend, runnerModule: options.runnerModule };
-  const spawn = () =>
+  const gpus = options.gpus ?? [];
+  const nativeEnv = nativeProcessEnv();
+  const spawn = (slot: number) =>
     new Worker(
       fork(entry, [], {
         stdio: ["ignore", "pipe", "pipe", "ipc"],
-        env: { ...process.env, ...options.env },
+        env: { ...process.env, ...nativeEnv, ...gpuWorkerEnv(gpus, slot), ...options.env },
       }),
       init,
     );
-  const workers: (Worker | null)[] = [spawn()];
+  const workers: (Worker | null)[] = [spawn(0)];
   let backend: string;
   try {
     backend = await workers[0]!.ready;
@@ -150,13 +159,13 @@ export async function startProcessPool(options: ProcessPoolOptions = {}): Promis
     workers[0]!.kill();
     throw error;
   }
-  const size = options.jobs ?? defaultJobs(backend);
+  const size = options.jobs ?? (backend === "gpu" && gpus.length > 0 ? gpus.length : defaultJobs(backend));
   while (workers.length < size) workers.push(null);
 
   const workerFor = (slot: number): Worker => {
     let worker = workers[slot];
     if (!worker || !worker.alive) {
-      worker = spawn();
+      worker = spawn(slot);
       workers[slot] = worker;
     }
     return worker;
