@@ -1,10 +1,10 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { AdversaryConfig } from "../../src/compiler/config.js";
 import { crossEntropyPerExample } from "../../src/runtime/attack/loss.js";
 import { adversaryName, effectiveStepSize, type PgdConfig, pgdAttack } from "../../src/runtime/attack/pgd.js";
 import { buildModel } from "../../src/runtime/models/build.js";
 import { tf } from "../../src/runtime/tf.js";
-import { useCpu } from "../train/cpu-backend.js";
+import { describeEngine } from "../helpers/engine.js";
 import { setParam, snapshot, TinyModel } from "../train/tiny-model.js";
 
 const D = 6;
@@ -66,9 +66,7 @@ function linfOptimum(x: number[], y: number, eps: number): { xStar: number[]; lo
   return { xStar, loss: softplus(-s * z) };
 }
 
-beforeAll(useCpu);
-
-describe("PGD", () => {
+describeEngine("cpu", "PGD", () => {
   it("uses the configured step size, ε/n when it is 0, and never more than ε", () => {
     expect(effectiveStepSize(pgd({ eps: 0.1, steps: 4, stepSize: 0 }))).toBeCloseTo(0.025);
     expect(effectiveStepSize(pgd({ eps: 0.1, steps: 4, stepSize: 0.03 }))).toBe(0.03);

@@ -1,7 +1,8 @@
 import "@tensorflow/tfjs-backend-cpu";
-import { beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { batchNormInfer, batchNormTrain } from "../../src/runtime/ops/batch-norm.js";
 import { tf } from "../../src/runtime/tf.js";
+import { describeEngine } from "../helpers/engine.js";
 
 const EPS = 1e-5;
 
@@ -29,11 +30,7 @@ function inputs(shape: [number, number, number, number], seed: number) {
   };
 }
 
-describe("batchNormTrain", () => {
-  beforeAll(async () => {
-    await tf.setBackend("cpu");
-  });
-
+describeEngine("cpu", "batchNormTrain", () => {
   for (const shape of [
     [4, 5, 5, 3],
     [2, 8, 8, 16],
@@ -62,9 +59,8 @@ describe("batchNormTrain", () => {
   }
 });
 
-describe("batchNormInfer", () => {
+describeEngine("cpu", "batchNormInfer", () => {
   it("matches tf.batchNorm and its gradient", async () => {
-    await tf.setBackend("cpu");
     tf.tidy(() => {
       const { x, gamma, beta, weight } = inputs([3, 4, 4, 6], 11);
       const mean = tf.randomNormal([6], 5, 1, "float32", 12) as tf.Tensor1D;

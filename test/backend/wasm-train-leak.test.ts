@@ -1,15 +1,14 @@
-import { describe, expect, it } from "vitest";
-import { initBackend } from "../../src/runtime/backend/select.js";
+import { expect, it } from "vitest";
 import { CIFAR10_INFO } from "../../src/runtime/backend/throughput.js";
 import { buildModel } from "../../src/runtime/models/index.js";
 import { tf } from "../../src/runtime/tf.js";
 import { Sgd } from "../../src/runtime/train/sgd.js";
 import { adversarialTrainStep, trainStep } from "../../src/runtime/train/step.js";
 import { pgdLinf } from "../helpers/adversary.js";
+import { describeEngine } from "../helpers/engine.js";
 
-describe("training on wasm", () => {
+describeEngine("wasm", "training conv nets", () => {
   it("runs conv-net steps (stride 2, projections, BN) without leaking tensors and learns", async () => {
-    await initBackend("wasm");
     const model = buildModel({ kind: "resnet", depth: 8, width: 1 }, { ...CIFAR10_INFO, shape: [8, 8, 3] }, 7);
     const optimizer = new Sgd(model.params, { momentum: 0.9, nesterov: false, weightDecay: 0 });
     const ctx = { model, optimizer, lr: 0.05, masks: null };
@@ -24,7 +23,7 @@ describe("training on wasm", () => {
     adversarialTrainStep(ctx, x, y, adversary, 2);
     expect(tf.memory().numTensors).toBe(before);
     expect(Number.isFinite(last)).toBe(true);
-    // Memorising 8 fixed images must lower the loss if the wasm gradients are right.
+    // Memorising 8 fixed images must lower the loss if the backend's gradients are right.
     expect(last).toBeLessThan(first * 0.7);
     tf.dispose([x, y]);
     optimizer.dispose();

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import {
   type CheckpointContents,
   expectationFor,
@@ -16,10 +16,7 @@ import { buildModel } from "../../src/runtime/models/index.js";
 import { Rng } from "../../src/runtime/rng.js";
 import { tf } from "../../src/runtime/tf.js";
 import { UserError } from "../../src/runtime/user-error.js";
-
-beforeAll(async () => {
-  await tf.setBackend("cpu");
-});
+import { describeEngine } from "../helpers/engine.js";
 
 const data = {
   shape: [8, 8, 3] as [number, number, number],
@@ -64,7 +61,7 @@ async function userError(p: Promise<unknown>): Promise<UserError> {
   throw new Error("expected a UserError");
 }
 
-describe("checkpoint file", () => {
+describeEngine("cpu", "checkpoint file", () => {
   it("round-trips bit-exactly, including NaN payloads and -0", async () => {
     const c = await sample(1);
     c.params[0].data[0] = -0;

@@ -2,14 +2,10 @@
  * Whether the native backend (@tensorflow/tfjs-node on libtensorflow, set up by
  * `lthc setup native`) can be used by tests, probed without loading it.
  */
-import { createRequire } from "node:module";
+import { nativeSetupMissing } from "../../src/runtime/setup/installed.js";
 
-/** The reason the native backend is unavailable here, or null when it is set up. */
+/** The reason the native backend is unavailable here, or null when it is set up (package and built binding). */
 export function nativeMissing(): string | null {
-  try {
-    createRequire(import.meta.url).resolve("@tensorflow/tfjs-node");
-    return null;
-  } catch {
-    return "native backend not set up (run lthc setup native)";
-  }
+  const missing = nativeSetupMissing("cpu");
+  return missing === null ? null : `native backend ${missing}`;
 }

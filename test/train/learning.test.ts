@@ -1,14 +1,14 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it } from "vitest";
 import type { AdversaryConfig, TrainConfig } from "../../src/compiler/config.js";
 import type { DenseJob } from "../../src/compiler/plan-types.js";
-import { initBackend } from "../../src/runtime/backend/select.js";
 import type { EpochMetric } from "../../src/runtime/job-api.js";
 import { runJob } from "../../src/runtime/run-job.js";
 import { tf } from "../../src/runtime/tf.js";
 import { pgdLinf } from "../helpers/adversary.js";
+import { describeEngine } from "../helpers/engine.js";
 
 const attack: AdversaryConfig = pgdLinf(0.1, 2);
 
@@ -61,15 +61,14 @@ const accuracy = (ms: EpochMetric[], adversary: string) =>
   ms.find((m) => m.adversary === adversary)?.accuracy ?? Number.NaN;
 
 beforeAll(async () => {
-  // wasm (XNNPACK) trains this MLP several times faster than the pure-JS cpu backend.
-  await initBackend("wasm");
   store = await mkdtemp(join(tmpdir(), "lthc-learn-"));
 });
 afterAll(async () => {
   await rm(store, { recursive: true, force: true });
 });
 
-describe("learning on a Fashion-MNIST subset", () => {
+// wasm (XNNPACK) trains this MLP several times faster than the pure-JS cpu backend.
+describeEngine("wasm", "learning on a Fashion-MNIST subset", () => {
   it("standard training beats chance; PGD training raises PGD accuracy; no tensors leak", async () => {
     const before = tf.memory().numTensors;
     const standard = await train("standard", { kind: "none" });

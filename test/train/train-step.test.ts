@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { AdversaryConfig, ScheduleConfig } from "../../src/compiler/config.js";
 import { maskTensors, prunableShapes } from "../../src/runtime/prune/apply.js";
 import { randomGlobalMask } from "../../src/runtime/prune/mask.js";
@@ -7,7 +7,7 @@ import { evaluate } from "../../src/runtime/train/evaluate.js";
 import { learningRate, Sgd } from "../../src/runtime/train/sgd.js";
 import { adversarialTrainStep, type StepContext, trainStep } from "../../src/runtime/train/step.js";
 import { pgdLinf } from "../helpers/adversary.js";
-import { useCpu } from "./cpu-backend.js";
+import { describeEngine } from "../helpers/engine.js";
 import { snapshot, TinyModel } from "./tiny-model.js";
 
 const schedule: ScheduleConfig = {
@@ -49,9 +49,7 @@ async function trainFew(steps: number, adversarial: boolean, seed = 1): Promise<
   return w;
 }
 
-beforeAll(useCpu);
-
-describe("learning-rate schedule", () => {
+describeEngine("cpu", "learning-rate schedule", () => {
   it("multiplies by gamma at each milestone epoch (0-based epoch being trained)", () => {
     expect(learningRate(schedule, 0)).toBeCloseTo(0.1);
     expect(learningRate(schedule, 2)).toBeCloseTo(0.1);
@@ -61,7 +59,7 @@ describe("learning-rate schedule", () => {
   });
 });
 
-describe("SGD", () => {
+describeEngine("cpu", "SGD", () => {
   it("follows PyTorch's momentum and weight-decay update", async () => {
     const model = new TinyModel({ inputShape: [1, 2, 1], numClasses: 2, hidden: 0, batchNorm: false, seed: 1 });
     const p = model.params[0];
@@ -83,7 +81,7 @@ describe("SGD", () => {
   });
 });
 
-describe("training steps", () => {
+describeEngine("cpu", "training steps", () => {
   it("are bit-identical for the same seed (standard and adversarial)", async () => {
     expect(await trainFew(5, false)).toEqual(await trainFew(5, false));
     expect(await trainFew(3, true)).toEqual(await trainFew(3, true));
@@ -134,7 +132,7 @@ describe("training steps", () => {
   });
 });
 
-describe("evaluation", () => {
+describeEngine("cpu", "evaluation", () => {
   it("reports clean first, dedups adversaries, and leaves the model unchanged", async () => {
     const model = tiny();
     const before = await snapshot(model);
