@@ -29,6 +29,9 @@ export async function useEngineBackend(fallback: EngineBackend): Promise<void> {
   const backend = engineBackend(fallback);
   if (backend === "cpu") {
     await tf.setBackend("cpu");
+    // As initBackend does: the cpu backend's "install tfjs-node" banner is not a warning.
+    const cpu = tf.findBackend("cpu") as (tf.KernelBackend & { firstUse?: boolean }) | null;
+    if (cpu && "firstUse" in cpu) cpu.firstUse = false;
   } else {
     await initBackend(backend);
   }
