@@ -127,11 +127,13 @@ describe("worker processes", () => {
 });
 
 describe("default worker count", () => {
-  it("is one per core for wasm, capped by memory, and one for native backends", () => {
+  it("is one per core for the CPU backends (wasm, cpu, native), capped by memory, and one for a GPU", () => {
     const gib = 1024 ** 3;
     expect(defaultJobs("wasm", 2, 16 * gib)).toBe(2);
     expect(defaultJobs("wasm", 16, 8 * gib)).toBe(4);
     expect(defaultJobs("cpu", 4, 1 * gib)).toBe(1);
+    expect(defaultJobs("node", 2, 16 * gib)).toBe(2);
+    expect(defaultJobs("gpu", 16, 64 * gib)).toBe(1);
     expect(defaultJobs("tensorflow", 16, 64 * gib)).toBe(1);
     expect(defaultJobs("webgl", 16, 64 * gib)).toBe(1);
   });

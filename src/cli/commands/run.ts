@@ -34,7 +34,10 @@ export function registerRun(program: Command): void {
     .description("Run a spec's plan: train what is not in the run store yet, resume what was interrupted")
     .argument("<file>", "the .lth spec")
     .option("--store <dir>", "run store directory", DEFAULT_STORE)
-    .option("-j, --jobs <n>", "jobs at once, each in its own worker process (default: cores for wasm/cpu, 1 for GPU)")
+    .option(
+      "-j, --jobs <n>",
+      "jobs at once, each in its own worker process (default: one per core on CPU backends; one per GPU with --gpus)",
+    )
     .option("--backend <name>", "tfjs backend: gpu, node, wasm or cpu (default: the fastest available)")
     .option("--plain", "one line per event, even on a terminal")
     .option("--json", "one JSON object per event")
