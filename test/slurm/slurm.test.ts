@@ -17,6 +17,8 @@ import { openStore } from "../../src/runtime/store/store.js";
 import { describeWith } from "../helpers/component.js";
 import { slurmMissing } from "../helpers/slurm.js";
 
+/** Real Slurm jobs on two shared cores: generous, since a busy machine is not a failure. */
+const LONG = { timeout: 300_000 };
 const TINY = "test/executor/fixtures/tiny.lth";
 const SLOW = "test/slurm/fixtures/slow.lth";
 const CPU = ["--backend", "cpu", "--plain", "--no-report"];
@@ -49,6 +51,20 @@ async function results(dir: string, plan: Plan) {
     out[job.id] = r === null ? null : { metrics: r.metrics, density: r.achievedDensity };
   }
   return out;
+}
+
+const localRuns = new Map<string, Promise<Record<string, unknown>>>();
+
+/** Each spec's results from a local `lthc run` (once per spec for the whole file). */
+function localResults(spec: string): Promise<Record<string, unknown>> {
+  let results_ = localRuns.get(spec);
+  if (results_ === undefined) {
+    const dir = store();
+    expect(lthc("run", spec, "--store", dir, ...CPU).code).toBe(0);
+    results_ = results(dir, planOf(spec));
+    localRuns.set(spec, results_);
+  }
+  return results_;
 }
 
 async function slurmIds(dir: string, plan: Plan): Promise<string[]> {
@@ -90,34 +106,39 @@ async function finalWeights(dir: string, jobId: string) {
 }
 
 describeWith("slurm", slurmMissing(), "lthc run --on slurm", () => {
-  it("runs a plan through Slurm to the results and final weights of a local run, and submits nothing twice", async () => {
-    const plan = planOf(TINY);
-    const local = store();
-    expect(lthc("run", TINY, "--store", local, ...CPU).code).toBe(0);
-    const remote = store();
-    const run = lthc("run", TINY, "--store", remote, "--on", "slurm", "--wait", ...CPU);
-    expect(run.stderr).toBe("");
-    expect(run.code).toBe(0);
-    // The dense run is split at the rewind checkpoint the random masks need: they do not wait for its end.
-    expect(run.stdout).toMatch(/^submitted \d+ lthc:tiny:dense:[0-9a-f]{8}-r1@e1$/m);
-    const part1 = /^submitted (\d+) lthc:tiny:dense:\S+@e1$/m.exec(run.stdout)![1];
-    expect(run.stdout).toMatch(new RegExp(`^submitted \\d+ lthc:tiny:mask:[0-9a-f]{8}-r1 after ${part1}$`, "m"));
-    expect(run.stdout).toMatch(/finished in \d+s: 9 done, 0 failed/);
-    expect(await results(remote, plan)).toEqual(await results(local, plan));
-    const dense = plan.jobs.find((j) => j.kind === "dense")!.id;
-    expect(await finalWeights(remote, dense)).toEqual(await finalWeights(local, dense));
-    // Slurm's output is kept beside each job.
-    const ids = await slurmIds(remote, plan);
-    expect(ids).toHaveLength(10);
-    const denseDir = openStore(remote).paths(dense).dir;
-    expect(readFileSync(join(denseDir, `slurm-${part1}.out`), "utf8")).toMatch(/^epoch 1 dense/m);
+  it(
+    "runs a plan through Slurm to the results and final weights of a local run, and submits nothing twice",
+    LONG,
+    async () => {
+      const plan = planOf(TINY);
+      const local = store();
+      expect(lthc("run", TINY, "--store", local, ...CPU).code).toBe(0);
+      localRuns.set(TINY, results(local, plan));
+      const remote = store();
+      const run = lthc("run", TINY, "--store", remote, "--on", "slurm", "--wait", ...CPU);
+      expect(run.stderr).toBe("");
+      expect(run.code).toBe(0);
+      // The dense run is split at the rewind checkpoint the random masks need: they do not wait for its end.
+      expect(run.stdout).toMatch(/^submitted \d+ lthc:tiny:dense:[0-9a-f]{8}-r1@e1$/m);
+      const part1 = /^submitted (\d+) lthc:tiny:dense:\S+@e1$/m.exec(run.stdout)![1];
+      expect(run.stdout).toMatch(new RegExp(`^submitted \\d+ lthc:tiny:mask:[0-9a-f]{8}-r1 after ${part1}$`, "m"));
+      expect(run.stdout).toMatch(/finished in \d+s: 9 done, 0 failed/);
+      expect(await results(remote, plan)).toEqual(await results(local, plan));
+      const dense = plan.jobs.find((j) => j.kind === "dense")!.id;
+      expect(await finalWeights(remote, dense)).toEqual(await finalWeights(local, dense));
+      // Slurm's output is kept beside each job.
+      const ids = await slurmIds(remote, plan);
+      expect(ids).toHaveLength(10);
+      const denseDir = openStore(remote).paths(dense).dir;
+      expect(readFileSync(join(denseDir, `slurm-${part1}.out`), "utf8")).toMatch(/^epoch 1 dense/m);
 
-    const again = lthc("run", TINY, "--store", remote, "--on", "slurm", ...CPU);
-    expect(again.code).toBe(0);
-    expect(again.stdout).toContain("slurm: 0 submitted, 0 already in Slurm, 9 done");
-  });
+      const again = lthc("run", TINY, "--store", remote, "--on", "slurm", ...CPU);
+      expect(again.code).toBe(0);
+      expect(again.stdout).toContain("slurm: 0 submitted, 0 already in Slurm, 9 done");
+    },
+  );
 
-  it("submits each job once when two submissions of one plan race", async () => {
+  it("submits each job once when two submissions of one plan race", LONG, async () => {
     const plan = planOf(TINY);
     const dir = store();
     const [a, b] = await Promise.all([
@@ -134,42 +155,76 @@ describeWith("slurm", slurmMissing(), "lthc run --on slurm", () => {
     expect(status.stdout).toMatch(/^all\s+9\s+0\s+0\s+0\s+9$/m);
   });
 
-  it("cancels a job mid-training; the rerun resumes it from its checkpoint to the local run's results", async () => {
-    const plan = planOf(SLOW);
-    const dense = plan.jobs.find((j) => j.kind === "dense")!.id;
-    const dir = store();
-    const s = openStore(dir);
-    const first = lthc("run", SLOW, "--store", dir, "--on", "slurm", ...CPU);
-    expect(first.code).toBe(0);
-    await until("the dense run's third epoch", async () => {
-      const m = await s.readMetrics(dense);
-      return m.kind === "ok" && m.value.some((x) => x.epoch >= 3) ? true : null;
-    });
-    const cancel = lthc("cancel", SLOW, "--store", dir);
-    expect(cancel.code).toBe(0);
-    expect(cancel.stdout).toMatch(/^cancelled \d+ dense/m);
-    const ids = await slurmIds(dir, plan);
-    await until("Slurm to let go", () => (quiet(ids) ? true : null));
-    const status = await s.readStatus(dense);
-    expect(status.kind === "ok" && status.value.state).toBe("interrupted");
-    const epochsBefore = (await s.readMetrics(dense)).kind === "ok";
-    expect(epochsBefore).toBe(true);
+  it(
+    "cancels a job mid-training; the rerun resumes it from its checkpoint to the local run's results",
+    LONG,
+    async () => {
+      const plan = planOf(SLOW);
+      const dense = plan.jobs.find((j) => j.kind === "dense")!.id;
+      const dir = store();
+      const s = openStore(dir);
+      const first = lthc("run", SLOW, "--store", dir, "--on", "slurm", ...CPU);
+      expect(first.code).toBe(0);
+      await until("the dense run's third epoch", async () => {
+        const m = await s.readMetrics(dense);
+        return m.kind === "ok" && m.value.some((x) => x.epoch >= 3) ? true : null;
+      });
+      const cancel = lthc("cancel", SLOW, "--store", dir);
+      expect(cancel.code).toBe(0);
+      expect(cancel.stdout).toMatch(/^cancelled \d+ dense/m);
+      const ids = await slurmIds(dir, plan);
+      await until("Slurm to let go", () => (quiet(ids) ? true : null));
+      const status = await s.readStatus(dense);
+      expect(status.kind === "ok" && status.value.state).toBe("interrupted");
+      const epochsBefore = (await s.readMetrics(dense)).kind === "ok";
+      expect(epochsBefore).toBe(true);
 
-    const rerun = lthc("run", SLOW, "--store", dir, "--on", "slurm", "--wait", ...CPU);
-    expect(rerun.code).toBe(0);
-    expect(rerun.stdout).toMatch(/finished in \d+s: 5 done, 0 failed/);
-    // The resumed dense run continued from its checkpoint: no epoch before the cancel was trained again.
-    const record = await readRecord(s.paths(dense).dir);
-    const log = readFileSync(join(s.paths(dense).dir, `slurm-${record!.parts.at(-1)!.slurmId}.out`), "utf8");
-    expect(log).toMatch(/^continue dense .* from .*\(epoch [3-6] step \d+\)/m);
-    expect(log).not.toMatch(/^epoch [12] dense/m);
+      const rerun = lthc("run", SLOW, "--store", dir, "--on", "slurm", "--wait", ...CPU);
+      expect(rerun.code).toBe(0);
+      expect(rerun.stdout).toMatch(/finished in \d+s: 5 done, 0 failed/);
+      // The resumed dense run continued from its checkpoint: no epoch before the cancel was trained again.
+      const record = await readRecord(s.paths(dense).dir);
+      const log = readFileSync(join(s.paths(dense).dir, `slurm-${record!.parts.at(-1)!.slurmId}.out`), "utf8");
+      expect(log).toMatch(/^continue dense .* from .*\(epoch [3-6] step \d+\)/m);
+      expect(log).not.toMatch(/^epoch [12] dense/m);
 
-    const local = store();
-    expect(lthc("run", SLOW, "--store", local, ...CPU).code).toBe(0);
-    expect(await results(dir, plan)).toEqual(await results(local, plan));
-  });
+      expect(await results(dir, plan)).toEqual(await localResults(SLOW));
+    },
+  );
 
-  it("records a failure like a local one, shows it in lthc status, and leaves no dependent pending", async () => {
+  it(
+    "on SIGUSR1 (the time limit is near) saves a checkpoint, requeues itself and ends as an uninterrupted run",
+    LONG,
+    async () => {
+      const plan = planOf(SLOW);
+      const dense = plan.jobs.find((j) => j.kind === "dense")!.id;
+      const dir = store();
+      const s = openStore(dir);
+      expect(lthc("run", SLOW, "--store", dir, "--on", "slurm", ...CPU).code).toBe(0);
+      await until("the dense run's third epoch", async () => {
+        const m = await s.readMetrics(dense);
+        return m.kind === "ok" && m.value.some((x) => x.epoch >= 3) ? true : null;
+      });
+      const part = (await readRecord(s.paths(dense).dir))!.parts.at(-1)!.slurmId;
+      // What sbatch --signal=B:USR1@N sends N seconds before the time limit.
+      expect(spawnSync("scancel", ["--signal=USR1", "--batch", part]).status).toBe(0);
+      const reason = () => spawnSync("squeue", ["-h", "-j", part, "-o", "%T %r"], { encoding: "utf8" }).stdout.trim();
+      await until("the requeue", () => (reason() === "PENDING BeginTime" ? true : null), 60_000);
+      // Slurm holds a requeued job back for two minutes; the test need not wait for that, only for the
+      // node to finish cleaning up after the first run (a launch onto it before then fails).
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      expect(spawnSync("scontrol", ["update", `JobId=${part}`, "StartTime=now"]).status).toBe(0);
+      const follow = lthc("run", SLOW, "--store", dir, "--on", "slurm", "--wait", ...CPU);
+      expect(follow.code).toBe(0);
+      expect(follow.stdout).toContain("slurm: 0 submitted");
+      const log = readFileSync(join(s.paths(dense).dir, `slurm-${part}.out`), "utf8");
+      expect(log).toContain("SIGUSR1 from Slurm");
+      expect(log).toMatch(/^continue dense .* from /m);
+      expect(await results(dir, plan)).toEqual(await localResults(SLOW));
+    },
+  );
+
+  it("records a failure like a local one, shows it in lthc status, and leaves no dependent pending", LONG, async () => {
     const dir = mkdtempSync(join(tmpdir(), "lthc-slurm-"));
     const spec = join(dir, "diverge.lth");
     writeFileSync(

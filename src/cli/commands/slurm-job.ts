@@ -117,8 +117,9 @@ async function slurmJob(options: SlurmJobOptions): Promise<number> {
   const result = await run.done;
   await reporter.close();
   const ended = outcome as JobOutcome | null;
-  if (signalled === "USR1" && process.env.SLURM_JOB_ID) {
+  if (signalled === "USR1" && process.env.SLURM_JOB_ID && ended?.status !== "done") {
     // The checkpoint is on disk: back in the queue under the same id, so dependents keep waiting for it.
+    await markInterrupted(store, job.id, "signalled by Slurm (time limit or preemption); requeued");
     await requeue(process.env.SLURM_JOB_ID);
     return 0;
   }
