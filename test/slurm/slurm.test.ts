@@ -138,6 +138,26 @@ describeWith("slurm", slurmMissing(), "lthc run --on slurm", () => {
     },
   );
 
+  it(
+    "trains a shared dense run again, to the same result, when this plan needs a checkpoint it lacks",
+    LONG,
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "lthc-slurm-"));
+      const storeDir = join(dir, "store");
+      const original = readFileSync(TINY, "utf8").replace("epochs 2", "epochs 3");
+      writeFileSync(join(dir, "a.lth"), original);
+      writeFileSync(join(dir, "b.lth"), original.replace("rewind 1", "rewind 2"));
+      expect(lthc("run", join(dir, "a.lth"), "--store", storeDir, ...CPU).code).toBe(0);
+      const plan = planOf(join(dir, "b.lth"));
+      const dense = plan.jobs.find((j) => j.kind === "dense")!.id;
+      const before = (await openStore(storeDir).readJobRecord(dense)).result?.metrics;
+      const run = lthc("run", join(dir, "b.lth"), "--store", storeDir, "--on", "slurm", "--wait", ...CPU);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^submitted \d+ lthc:tiny:dense:\S+@e2$/m);
+      expect((await openStore(storeDir).readJobRecord(dense)).result?.metrics).toEqual(before);
+    },
+  );
+
   it("submits each job once when two submissions of one plan race", LONG, async () => {
     const plan = planOf(TINY);
     const dir = store();

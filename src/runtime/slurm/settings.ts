@@ -102,7 +102,7 @@ export function mergeSettings(file: SlurmSettings, cli: SlurmSettings): SlurmSet
 /** Split a pass-through option string ("--qos=high --constraint='a100 80gb'") into arguments, honouring quotes. */
 export function splitArgs(text: string): string[] {
   const args: string[] = [];
-  const pattern = /"([^"]*)"|'([^']*)'|(\S+)/g;
+  const pattern = /"([^"]*)"|'([^']*)'|([^\s'"]+)/g;
   let current = "";
   let last = -1;
   for (const m of text.matchAll(pattern)) {

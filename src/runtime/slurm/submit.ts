@@ -12,6 +12,10 @@ import { join } from "node:path";
 import type { TrainTime } from "../../compiler/config.js";
 import type { Job, Plan, WeightsRef } from "../../compiler/plan-types.js";
 import { criticalPathCosts } from "../executor/priority.js";
+import { Readiness } from "../executor/readiness.js";
+import { repeatingFailure } from "../executor/records.js";
+import { Recovery } from "../executor/recovery.js";
+import type { JobState } from "../executor-events.js";
 import { tryLock } from "../store/lock.js";
 import type { RunStore } from "../store/store.js";
 import { UserError } from "../user-error.js";
@@ -109,7 +113,7 @@ const before = (a: TrainTime, b: TrainTime) => a.epoch < b.epoch || (a.epoch ===
  * parts that end there, so those jobs start as soon as their part is done, as
  * they do under the local executor.
  */
-export async function splitTimes(job: Job, plan: Pick<Plan, "jobs">, store: RunStore): Promise<TrainTime[]> {
+export async function splitTimes(job: Job, plan: Pick<Plan, "jobs">, readiness: Readiness): Promise<TrainTime[]> {
   if (job.kind !== "dense") return [];
   const end = { epoch: job.config.schedule.epochs, step: 0 };
   const times: TrainTime[] = [];
@@ -118,7 +122,7 @@ export async function splitTimes(job: Job, plan: Pick<Plan, "jobs">, store: RunS
       if (ref.job !== job.id || ref.at === "final") continue;
       const at = ref.at;
       if (!before(at, end) || times.some((t) => sameTime(t, at))) continue;
-      if (await store.artifactExists(ref)) continue;
+      if (await readiness.exists(ref)) continue;
       times.push(at);
     }
   }
@@ -192,10 +196,22 @@ async function submitLocked(options: SubmitOptions): Promise<SubmitResult> {
   const result: SubmitResult = { submitted: [], inSlurm: [], done: 0, notSubmitted: [], recorded: [] };
   const records = new Map<string, SlurmRecord | null>();
   const done = new Set<string>();
+  for (const job of plan.jobs) if (await store.isDone(job.id)) done.add(job.id);
+  // The same questions, and the same recovery, as the local executor's.
+  const readiness = new Readiness(store);
+  const recovery = new Recovery(store, readiness, () => {});
+  const storeStates = new Map<string, JobState>([...done].map((id) => [id, "done"]));
   for (const job of plan.jobs) {
-    if (await store.isDone(job.id)) done.add(job.id);
-    else records.set(job.id, await readRecord(store.paths(job.id).dir));
+    if (done.has(job.id)) continue;
+    for (const ref of await readiness.missing(job)) {
+      // A dense run finished for another plan without a checkpoint this one needs: it trains again (same result).
+      if (ref.at !== "final" && (await recovery.retrainForCheckpoint(ref.job, storeStates, done.has(ref.job)))) {
+        done.delete(ref.job);
+        storeStates.delete(ref.job);
+      }
+    }
   }
+  for (const job of plan.jobs) if (!done.has(job.id)) records.set(job.id, await readRecord(store.paths(job.id).dir));
   result.done = done.size;
   const ids = [...records.values()].flatMap((r) => r?.parts.map((p) => p.slurmId) ?? []);
   const states = await jobStates(ids);
@@ -219,17 +235,16 @@ async function submitLocked(options: SubmitOptions): Promise<SubmitResult> {
       const reason = await recordSlurmEnd(store, job, record, states);
       if (reason !== null) result.recorded.push({ jobId: job.id, reason });
     }
-    const status = await store.readStatus(job.id);
-    if (!options.retryFailed && status.kind === "ok" && status.value.state === "failed" && status.value.deterministic) {
-      const reason = `${status.value.reason ?? "failed"} (would fail again; --retry-failed submits it anyway)`;
+    const repeating = options.retryFailed ? null : await repeatingFailure(store, job.id);
+    if (repeating !== null) {
+      const reason = `${repeating} (would fail again; --retry-failed submits it anyway)`;
       leftOut.set(job.id, reason);
       result.notSubmitted.push({ jobId: job.id, reason });
       continue;
     }
     const after: string[] = [];
     let blockedBy: string | null = null;
-    for (const ref of job.needs) {
-      if (await store.artifactExists(ref)) continue;
+    for (const ref of await readiness.missing(job)) {
       const parts = planned.get(ref.job);
       if (parts === undefined) {
         // A finished dependency lacking the artifact is the job's own executor's to report.
@@ -250,7 +265,7 @@ async function submitLocked(options: SubmitOptions): Promise<SubmitResult> {
     await store.prepareJob(job);
     const nice = Math.round(1000 * (1 - (priority.get(job.id) ?? 0) / maxCost));
     const parts: SlurmPart[] = [];
-    const ends: (TrainTime | null)[] = [...(await splitTimes(job, plan, store)), null];
+    const ends: (TrainTime | null)[] = [...(await splitTimes(job, plan, readiness)), null];
     for (const until of ends) {
       const waits = parts.length === 0 ? after : [parts.at(-1)!.slurmId];
       const name = slurmJobName(job, sweeps.get(job.id), until);
