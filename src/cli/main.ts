@@ -14,6 +14,8 @@ const commands: Record<string, () => Promise<Register>> = {
   fmt: async () => (await import("./commands/fmt.js")).registerFmt,
   run: async () => (await import("./commands/run.js")).registerRun,
   status: async () => (await import("./commands/status.js")).registerStatus,
+  cancel: async () => (await import("./commands/cancel.js")).registerCancel,
+  "slurm-job": async () => (await import("./commands/slurm-job.js")).registerSlurmJob,
   results: async () => (await import("./commands/results.js")).registerResults,
   report: async () => (await import("./commands/report.js")).registerReport,
   doctor: async () => (await import("./commands/doctor.js")).registerDoctor,

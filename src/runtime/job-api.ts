@@ -39,7 +39,17 @@ export type JobOutcome =
       reason: string;
       /** Running it again would fail the same way (a diverged loss: same seed, same backend); later runs skip it. */
       deterministic?: boolean;
+      /** The job failed on a damaged file: which one, and the job whose directory holds it (this job or a dependency). */
+      damaged?: DamagedFileRef;
     }
   | { status: "interrupted" };
+
+/** A damaged file a job could not use, and the job that owns (wrote) it. */
+export interface DamagedFileRef {
+  /** Absolute path of the file. */
+  path: string;
+  /** Id of the job whose store directory holds it. */
+  owner: string;
+}
 
 export type JobRunner = (ctx: JobContext) => Promise<JobOutcome>;

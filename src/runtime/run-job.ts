@@ -3,8 +3,9 @@
  * (rewound) runs, each resumable from its job directory. The executor has
  * initialised the tfjs backend before calling it.
  */
-import { join } from "node:path";
+import { join, resolve, sep } from "node:path";
 import type { DenseJob, MaskJob, SparseJob } from "../compiler/plan-types.js";
+import { DamagedFile } from "./damaged-file.js";
 import { loadDataset } from "./data/load.js";
 import type { Dataset } from "./data/types.js";
 import type { EpochMetric, JobContext, JobOutcome, JobRunner } from "./job-api.js";
@@ -45,10 +46,22 @@ export const runJob: JobRunner = async (ctx) => {
   } catch (e) {
     // Training is deterministic given the job's seed, so a diverged run diverges again; a user error may be fixed.
     if (e instanceof Diverged) return { status: "failed", reason: e.message, deterministic: true };
+    if (e instanceof DamagedFile) {
+      const owner = ownerOf(ctx, e.path);
+      return { status: "failed", reason: e.message, ...(owner ? { damaged: { path: e.path, owner } } : {}) };
+    }
     if (e instanceof UserError) return { status: "failed", reason: e.message };
     throw e;
   }
 };
+
+/** The job (this one or a dependency) whose directory holds `path`, or null for a file outside them. */
+function ownerOf(ctx: JobContext, path: string): string | null {
+  const full = resolve(path);
+  const inside = (dir: string) => full.startsWith(resolve(dir) + sep);
+  if (inside(ctx.dir)) return ctx.job.id;
+  return ctx.job.dependsOn.find((dep) => inside(ctx.dependencyDir(dep))) ?? null;
+}
 
 type TrainOutcome = { status: "done"; metrics: EpochMetric[]; density: number | null } | { status: "interrupted" };
 

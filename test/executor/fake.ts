@@ -123,13 +123,21 @@ export function fakeRunner(behaviour: FakeBehaviour = {}): FakeRunner {
         ref.at === "final" ? { epoch: 0, step: 0 } : ref.at,
       );
       if (readFileSync(rewind, "utf8") !== "weights") {
-        return { status: "failed", reason: `corrupt checkpoint ${rewind} (checksum mismatch)` };
+        return {
+          status: "failed",
+          reason: `corrupt checkpoint ${rewind} (checksum mismatch)`,
+          damaged: { path: rewind, owner: ref.job },
+        };
       }
     }
     // Like the real runner: a damaged checkpoint is rejected, never trained from.
     const resume = join(ctx.dir, "ckpt", "resume");
     if (existsSync(resume) && readFileSync(resume, "utf8") === "torn") {
-      return { status: "failed", reason: `${resume} is not an lthc checkpoint (bad magic, expected "LTHCKPT1")` };
+      return {
+        status: "failed",
+        reason: `${resume} is not an lthc checkpoint (bad magic, expected "LTHCKPT1")`,
+        damaged: { path: resume, owner: job.id },
+      };
     }
     const epochs = job.kind === "mask" ? 0 : job.kind === "dense" ? 3 : 2;
     ctx.onEvent({ type: "start", jobId: job.id, epochs, batchesPerEpoch: 1, resumedFrom: null });

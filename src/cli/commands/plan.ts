@@ -6,10 +6,14 @@ import { analyze } from "../../compiler/index.js";
 import { buildPlan } from "../../compiler/plan.js";
 import type { Plan } from "../../compiler/plan-types.js";
 import type { Point } from "../../compiler/points.js";
+import { estimateSchedule } from "../../compiler/schedule-estimate.js";
 import { UserError } from "../../runtime/user-error.js";
 
 interface PlanOptions {
   json?: boolean;
+  /** Images per second one GPU trains (forward+backward passes), for --throughput sizing. */
+  throughput?: string;
+  gpus?: string;
   /** true when given without a number. */
   explain?: string | boolean;
 }
@@ -51,6 +55,39 @@ function explain(plan: Plan, points: readonly Point[], option: string | true): s
   return indices.map((index) => explainPoint(plan, points, index)).join("\n");
 }
 
+function parseThroughput(text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) {
+    throw new UserError(`--throughput ${text}: expected images per second, a positive number`, "see `lthc bench`");
+  }
+  return n;
+}
+
+function parseGpus(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UserError(`--gpus ${text}: expected a positive whole number`);
+  return n;
+}
+
+function hours(h: number): string {
+  if (h >= 48) return `${(h / 24).toFixed(1)} days`;
+  if (h >= 1) return `${h.toFixed(1)} h`;
+  return `${(h * 60).toFixed(1)} min`;
+}
+
+function formatEstimate(plan: Plan, imagesPerSecond: number, gpus: number): string {
+  const e = estimateSchedule(plan.jobs, imagesPerSecond, gpus);
+  const gpuWord = gpus === 1 ? "GPU" : "GPUs";
+  return [
+    `${plan.jobs.length} jobs at ${imagesPerSecond} images/s per GPU:`,
+    `  GPU time:      ${e.gpuHours.toFixed(1)} GPU-hours`,
+    `  critical path: ${hours(e.criticalPathHours)} (the wall time with as many GPUs as jobs)`,
+    `  ${`on ${gpus} ${gpuWord}:`.padEnd(15)}${hours(e.scheduleHours)} longest-path-first (no schedule is shorter than ${hours(e.lowerBoundHours)})`,
+    "",
+  ].join("\n");
+}
+
 export function planCommand(file: string, options: PlanOptions): void {
   const text = readSpec(file);
   const result = analyze(text, file);
@@ -60,7 +97,9 @@ export function planCommand(file: string, options: PlanOptions): void {
     return;
   }
   const plan = buildPlan(result.points);
-  if (options.json) {
+  if (options.throughput !== undefined) {
+    process.stdout.write(formatEstimate(plan, parseThroughput(options.throughput), parseGpus(options.gpus)));
+  } else if (options.json) {
     process.stdout.write(`${JSON.stringify(plan, null, 2)}\n`);
   } else if (options.explain !== undefined && options.explain !== false) {
     process.stdout.write(explain(plan, result.points, options.explain));
@@ -75,6 +114,8 @@ export function registerPlan(program: Command): void {
     .description("compile a .lth file into its execution plan: shared dense runs, masks, sparse runs, cost")
     .argument("<file>", "the .lth spec")
     .option("--json", "print the whole plan as JSON")
+    .option("--throughput <img/s>", "size a cluster request: GPU-hours and wall time at this many images/s per GPU")
+    .option("--gpus <n>", "with --throughput: GPUs available at once (default 1)")
     .option("--explain [n]", "print point n (1-based) fully resolved; without n, the first point of each sweep")
     .action((file: string, options: PlanOptions) => planCommand(file, options));
 }

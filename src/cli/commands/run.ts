@@ -15,9 +15,11 @@ import { openStore, type RunStore } from "../../runtime/store/store.js";
 import { UserError } from "../../runtime/user-error.js";
 import { chooseMode, createReporter } from "../ui/reporter.js";
 import { loadPlan } from "./load-plan.js";
+import type { SlurmRunOptions } from "./run-slurm.js";
 
-interface RunOptions {
+interface RunOptions extends SlurmRunOptions {
   store: string;
+  on: string;
   jobs?: string;
   backend?: string;
   plain?: boolean;
@@ -48,6 +50,15 @@ export function registerRun(program: Command): void {
     )
     .option("--no-report", "do not write the report at the end")
     .option("--retry-failed", "train again the jobs that diverged in an earlier run (by default they stay failed)")
+    .option("--on <where>", "where jobs run: local, or slurm (one Slurm job per plan job; see docs/slurm.md)", "local")
+    .option("--partition <name>", "Slurm partition (--on slurm)")
+    .option("--gpus-per-job <n>", "GPUs each Slurm job asks for (--on slurm)")
+    .option("--cpus-per-job <n>", "CPUs each Slurm job asks for (--on slurm)")
+    .option("--mem <size>", "memory each Slurm job asks for, e.g. 16G (--on slurm)")
+    .option("--time <limit>", "time limit of each Slurm job, e.g. 4:00:00 (--on slurm)")
+    .option("--account <name>", "Slurm account to charge (--on slurm)")
+    .option("--sbatch <options>", 'any other sbatch options, e.g. "--qos=high --constraint=a100" (--on slurm)')
+    .option("--wait", "with --on slurm: follow the Slurm jobs to the end and write the report")
     .addHelpText(
       "after",
       "\nExit status: 0 every job done, 1 some job failed (or the spec has errors), 130 interrupted.\n" +
@@ -76,12 +87,18 @@ const idlePool = (): WorkerPool =>
 
 async function runCommand(file: string, options: RunOptions): Promise<number> {
   const jobs = parseJobs(options.jobs);
+  if (options.on !== "local" && options.on !== "slurm") {
+    throw new UserError(`--on ${options.on}: expected local or slurm`, "see docs/slurm.md for running on a cluster");
+  }
   // Loaded only when needed: it brings tfjs into this process, which only the workers need.
   if (options.backend) (await import("../../runtime/backend/select.js")).parseBackend(options.backend);
   const { plan, text } = await loadPlan(file);
   const store = openStore(options.store);
   try {
     await mkdir(join(store.dir, "jobs"), { recursive: true });
+    if (options.on === "slurm") {
+      return await (await import("./run-slurm.js")).runOnSlurm(file, text, plan, store, options);
+    }
     return await execution(file, text, plan, store, options, jobs);
   } catch (error) {
     throw storeError(error, options.store);

@@ -1,5 +1,6 @@
 /** `lthc status FILE`: what of a spec's plan is done, running, failed and left in a store; runs nothing. */
 import type { Command } from "commander";
+import { type SlurmView, slurmViews, slurmViewText } from "../../runtime/slurm/observe.js";
 import { DEFAULT_STORE } from "../../runtime/store/layout.js";
 import { type Counts, type PlanProgress, planProgress } from "../../runtime/store/progress.js";
 import { openStore } from "../../runtime/store/store.js";
@@ -21,12 +22,20 @@ export function registerStatus(program: Command): void {
     .action(async (file: string, options: StatusOptions) => {
       const { plan } = await loadPlan(file);
       let progress: PlanProgress;
+      let slurm: Map<string, SlurmView>;
       try {
-        progress = await planProgress(openStore(options.store), plan);
+        const store = openStore(options.store);
+        progress = await planProgress(store, plan);
+        slurm = await slurmViews(store, plan.jobs);
       } catch (error) {
         throw storeError(error, options.store);
       }
-      process.stdout.write(options.json ? `${JSON.stringify(progress, null, 2)}\n` : formatProgress(progress));
+      if (options.json) {
+        const jobs = progress.jobs.map((j) => ({ ...j, ...(slurm.has(j.id) ? { slurm: slurm.get(j.id) } : {}) }));
+        process.stdout.write(`${JSON.stringify({ ...progress, jobs }, null, 2)}\n`);
+      } else {
+        process.stdout.write(formatProgress(progress, slurm));
+      }
     });
 }
 
@@ -36,7 +45,8 @@ function row(name: string, c: Counts, width: number): string {
   return `${name.padEnd(width)}${COLUMNS.map((k) => String(c[k]).padStart(9)).join("")}`;
 }
 
-export function formatProgress(p: PlanProgress): string {
+/** The store's view of a plan, and where jobs were submitted to Slurm, Slurm's view beside each. */
+export function formatProgress(p: PlanProgress, slurm: ReadonlyMap<string, SlurmView> = new Map()): string {
   const rows: [string, Counts][] = [
     ...Object.entries(p.byKind)
       .filter(([, c]) => c.total > 0)
@@ -54,7 +64,11 @@ export function formatProgress(p: PlanProgress): string {
     const jobs = p.jobs.filter((j) => j.state === state);
     if (jobs.length === 0) return;
     lines.push("", `${title}:`);
-    for (const j of jobs) lines.push(`  ${j.label} [${j.id}] ${text(j)}`.trimEnd());
+    for (const j of jobs) {
+      const view = slurm.get(j.id);
+      const inSlurm = view === undefined ? "" : `— ${slurmViewText(view)}`;
+      lines.push(`  ${[`${j.label} [${j.id}]`, text(j), inSlurm].filter((part) => part !== "").join(" ")}`);
+    }
   };
   const epochs = (j: PlanProgress["jobs"][number]) => (j.epochs > 0 ? `epoch ${j.epochsDone}/${j.epochs}` : "");
   section("running", "running", (j) => `${epochs(j)} (${j.detail})`);

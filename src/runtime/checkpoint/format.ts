@@ -10,6 +10,7 @@
 import { createHash } from "node:crypto";
 import { endianness } from "node:os";
 import type { TrainTime } from "../../compiler/config.js";
+import { DamagedFile } from "../damaged-file.js";
 import type { RngState } from "../rng.js";
 import { UserError } from "../user-error.js";
 
@@ -113,9 +114,10 @@ export function encodeCheckpoint(c: CheckpointContents, savedAt = new Date()): U
   return out;
 }
 
-function corrupt(path: string, why: string): UserError {
-  return new UserError(
+function corrupt(path: string, why: string): DamagedFile {
+  return new DamagedFile(
     `corrupt checkpoint ${path} (${why})`,
+    path,
     "delete it to retrain from the previous checkpoint or from scratch",
   );
 }
@@ -123,7 +125,7 @@ function corrupt(path: string, why: string): UserError {
 export function decodeCheckpoint(bytes: Uint8Array, path: string): CheckpointContents & { savedAt: string } {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (buf.length < CHECKPOINT_MAGIC.length || buf.toString("ascii", 0, 8) !== CHECKPOINT_MAGIC) {
-    throw new UserError(`${path} is not an lthc checkpoint (bad magic, expected "${CHECKPOINT_MAGIC}")`);
+    throw new DamagedFile(`${path} is not an lthc checkpoint (bad magic, expected "${CHECKPOINT_MAGIC}")`, path);
   }
   if (buf.length < PREFIX + DIGEST) throw corrupt(path, "truncated");
   const body = buf.subarray(0, buf.length - DIGEST);

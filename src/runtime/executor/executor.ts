@@ -4,16 +4,16 @@
  * never twice (the store's result files and per-job locks see to that, across
  * processes), and a failure stops only the jobs that depend on it.
  */
-import { resolve, sep } from "node:path";
 import type { Job, Plan } from "../../compiler/plan-types.js";
 import type { ExecutorEvent, JobState } from "../executor-events.js";
 import type { JobOutcome } from "../job-api.js";
-import { quarantine } from "../store/json-file.js";
-import { finalCheckpointPath } from "../store/layout.js";
 import type { Lock, RunStore } from "../store/store.js";
 import { jobLabel, jobSummary } from "./labels.js";
 import type { JobHandle, WorkerPool } from "./pool.js";
 import { criticalPathCosts } from "./priority.js";
+import { failedDependency, Readiness } from "./readiness.js";
+import { beginAttempt, continueAttempt, recordOutcome, recordWaiting, repeatingFailure } from "./records.js";
+import { Recovery } from "./recovery.js";
 
 export interface ExecuteOptions {
   plan: Pick<Plan, "jobs">;
@@ -58,6 +58,11 @@ export function execute(options: ExecuteOptions): Execution {
   return { stop: () => scheduler.stop(false), stopNow: () => scheduler.stop(true), done: scheduler.run() };
 }
 
+/**
+ * The queue and the worker slots. What may start is Readiness's to say, how to
+ * recover from damaged files Recovery's, and what is written to the store
+ * records.ts's; the scheduler only orders and starts jobs and follows them.
+ */
 class Scheduler {
   private readonly states = new Map<string, JobState>();
   private readonly pending: Job[] = [];
@@ -66,12 +71,10 @@ class Scheduler {
   private readonly byId = new Map<string, Job>();
   /** Jobs another process holds; reported once each. */
   private readonly heldElsewhere = new Set<string>();
-  /** Finished dependencies redone in this run because a dependent found one of their files damaged. */
-  private readonly reopened = new Set<string>();
   /** A finished job was queued again while schedule() was looking at a snapshot of the queue. */
   private requeued = false;
-  /** Needs already seen to exist. */
-  private readonly artifacts = new Set<string>();
+  private readonly readiness: Readiness;
+  private readonly recovery: Recovery;
   private stopping: "no" | "graceful" | "now" = "no";
   private wakeUp: (() => void) | null = null;
   /** Something happened while the loop was busy: do not sleep on it. */
@@ -86,6 +89,8 @@ class Scheduler {
     this.freeSlots = Array.from({ length: options.pool.size }, (_, i) => i);
     for (const job of options.plan.jobs) this.byId.set(job.id, job);
     this.priority = criticalPathCosts(options.plan.jobs);
+    this.readiness = new Readiness(options.store);
+    this.recovery = new Recovery(options.store, this.readiness, (jobId, message) => this.log(jobId, message));
   }
 
   stop(immediate: boolean): void {
@@ -148,9 +153,8 @@ class Scheduler {
   private async failuresThatWouldRepeat(): Promise<{ job: Job; reason: string }[]> {
     const out: { job: Job; reason: string }[] = [];
     for (const job of this.pending) {
-      const status = await this.options.store.readStatus(job.id);
-      if (status.kind !== "ok" || status.value.state !== "failed" || !status.value.deterministic) continue;
-      out.push({ job, reason: status.value.reason ?? "failed" });
+      const reason = await repeatingFailure(this.options.store, job.id);
+      if (reason !== null) out.push({ job, reason });
     }
     return out;
   }
@@ -163,7 +167,7 @@ class Scheduler {
       if (this.stopping !== "no") return;
       // With every worker busy nothing can start; look again when one is free.
       if (this.freeSlots.length === 0) return;
-      const failedDep = job.dependsOn.find((d) => this.states.get(d) === "failed");
+      const failedDep = failedDependency(job, this.states);
       if (failedDep !== undefined) {
         this.skip(job, failedDep);
         continue;
@@ -182,40 +186,22 @@ class Scheduler {
   }
 
   private async needsMet(job: Job): Promise<boolean> {
-    for (const ref of job.needs) {
-      const key = `${ref.job}@${ref.at === "final" ? "final" : `${ref.at.epoch}.${ref.at.step}`}`;
-      if (this.artifacts.has(key)) continue;
-      if (!(await this.options.store.artifactExists(ref))) {
-        if (ref.at !== "final") await this.retrainForCheckpoint(ref.job);
-        return false;
+    const missing = await this.readiness.firstMissing(job);
+    if (missing === null) return true;
+    if (missing.at !== "final") {
+      const dep = missing.job;
+      if (await this.recovery.retrainForCheckpoint(dep, this.states, this.byId.has(dep))) {
+        this.reopen(dep);
+        this.requeued = true;
       }
-      // Artifacts are written atomically and never removed by a run, so one look is enough.
-      this.artifacts.add(key);
     }
-    return true;
+    return false;
   }
 
-  /**
-   * A dense run finished for an earlier plan lacks a rewind checkpoint this plan
-   * needs: keep lists are not part of a job's identity, so that specs share dense
-   * runs. Train it again, deterministically to the same result, writing this plan's
-   * checkpoints; the ones it already has stay where they are.
-   */
-  private async retrainForCheckpoint(dep: string): Promise<void> {
-    const job = this.byId.get(dep);
-    if (job === undefined || this.states.get(dep) !== "done" || this.reopened.has(dep)) return;
-    this.reopened.add(dep);
-    const paths = this.options.store.paths(dep);
-    await quarantine(paths.result, "superseded");
-    await quarantine(finalCheckpointPath(paths.dir), "superseded");
-    for (const key of [...this.artifacts]) if (key.startsWith(`${dep}@`)) this.artifacts.delete(key);
-    this.states.set(dep, "waiting");
-    this.pending.unshift(job);
-    this.requeued = true;
-    this.log(
-      dep,
-      "finished for another plan without a checkpoint this plan needs; training it again to the same result",
-    );
+  /** A finished job goes back to the front of the queue, to be redone. */
+  private reopen(jobId: string): void {
+    this.states.set(jobId, "waiting");
+    this.pending.unshift(this.byId.get(jobId)!);
   }
 
   /**
@@ -278,16 +264,9 @@ class Scheduler {
   }
 
   private async start(job: Job, lock: Lock): Promise<void> {
-    const { store } = this.options;
     this.removePending(job.id);
     const slot = this.freeSlots.shift()!;
-    for (const problem of await store.quarantineDamaged(job.id)) {
-      this.log(job.id, `corrupt ${problem.file}: ${problem.reason}; redoing the job from its last good checkpoint`);
-    }
-    await store.prepareJob(job);
-    const previous = await store.readStatus(job.id);
-    const attempts = (previous.kind === "ok" ? previous.value.attempts : 0) + 1;
-    await store.writeStatus(job.id, { state: "running", attempts });
+    const attempts = await beginAttempt(this.options.store, job, (message) => this.log(job.id, message));
     this.states.set(job.id, "running");
     this.emit({ type: "job-start", jobId: job.id, worker: slot });
     this.launch(job, slot, lock, attempts, false);
@@ -304,13 +283,17 @@ class Scheduler {
     if (this.stopping === "graceful") handle.abort();
     void handle.outcome
       .then(async (outcome) => {
-        if (!retried && this.stopping === "no" && (await this.setAsideCorruptCheckpoint(job, outcome))) {
-          await store.writeStatus(job.id, { state: "running", attempts: attempts + 1 });
+        if (!retried && this.stopping === "no" && (await this.recovery.setAsideOwnCheckpoint(job, outcome))) {
+          await continueAttempt(store, job.id, attempts + 1);
           this.launch(job, slot, lock, attempts + 1, true);
           return;
         }
-        const dependency = this.stopping === "no" ? await this.reopenDependency(job, outcome) : null;
+        const dependency =
+          this.stopping === "no"
+            ? await this.recovery.reopenDependency(job, outcome, this.states, (id) => this.byId.has(id))
+            : null;
         if (dependency !== null) {
+          if (this.states.get(dependency) === "done") this.reopen(dependency);
           await this.requeue(job, slot, lock, attempts, dependency);
           return;
         }
@@ -324,58 +307,8 @@ class Scheduler {
       });
   }
 
-  /**
-   * A runner rejects a damaged checkpoint with a failure that names the file
-   * ("corrupt checkpoint <path> (…)", "<path> is not an lthc checkpoint …").
-   * When that file is one of the job's own checkpoints, moving it aside lets the
-   * job start again from its last good state (the rewind point, or the start).
-   */
-  private async setAsideCorruptCheckpoint(job: Job, outcome: JobOutcome): Promise<boolean> {
-    if (outcome.status !== "failed" || !/checkpoint/i.test(outcome.reason)) return false;
-    const own = this.options.store.paths(job.id).checkpoints + sep;
-    const path = namedFiles(outcome.reason).find((candidate) => candidate.startsWith(own));
-    if (path === undefined) return false;
-    const aside = await quarantine(path);
-    this.log(job.id, `${outcome.reason}; moved it to ${aside} and redoing the job from its last good checkpoint`);
-    return true;
-  }
-
-  /**
-   * A job failed on a file of a finished dependency (a damaged rewind checkpoint,
-   * a mask): set the dependency's checkpoints and result aside and run it again
-   * (deterministically, to the same result, rewriting every file), then this job.
-   * Returns the dependency's id, or null when the failure is not of that kind.
-   */
-  private async reopenDependency(job: Job, outcome: JobOutcome): Promise<string | null> {
-    if (outcome.status !== "failed") return null;
-    const { store } = this.options;
-    const files = namedFiles(outcome.reason);
-    for (const dep of job.dependsOn) {
-      const paths = store.paths(dep);
-      const file = files.find((f) => f.startsWith(paths.dir + sep));
-      if (file === undefined || !this.byId.has(dep)) continue;
-      // Being redone for another dependent: wait for it too; redone already: a real failure.
-      if (this.reopened.has(dep)) {
-        if (this.states.get(dep) !== "done") return dep;
-        continue;
-      }
-      if (this.states.get(dep) !== "done") continue;
-      this.reopened.add(dep);
-      const inCheckpoints = file.startsWith(paths.checkpoints + sep);
-      await quarantine(inCheckpoints ? paths.checkpoints : file);
-      await quarantine(paths.result);
-      for (const key of [...this.artifacts]) if (key.startsWith(`${dep}@`)) this.artifacts.delete(key);
-      this.states.set(dep, "waiting");
-      this.pending.unshift(this.byId.get(dep)!);
-      this.log(dep, `${outcome.reason}; set aside, redoing this job (its dependents wait for it)`);
-      return dep;
-    }
-    return null;
-  }
-
   private async requeue(job: Job, slot: number, lock: Lock, attempts: number, dependency: string): Promise<void> {
-    const reason = `waits for ${dependency} to be redone`;
-    await this.options.store.writeStatus(job.id, { state: "interrupted", attempts, reason });
+    await recordWaiting(this.options.store, job.id, attempts, `waits for ${dependency} to be redone`);
     await lock.release();
     this.running.delete(job.id);
     this.freeSlots.push(slot);
@@ -387,22 +320,8 @@ class Scheduler {
   }
 
   private async finishJob(job: Job, slot: number, lock: Lock, attempts: number, outcome: JobOutcome): Promise<void> {
-    const { store } = this.options;
     try {
-      if (outcome.status === "done") {
-        await store.writeResult(job.id, outcome);
-        await store.writeStatus(job.id, { state: "done", attempts });
-      } else if (outcome.status === "failed") {
-        const { reason, deterministic } = outcome;
-        await store.writeStatus(job.id, {
-          state: "failed",
-          attempts,
-          reason,
-          ...(deterministic ? { deterministic } : {}),
-        });
-      } else {
-        await store.writeStatus(job.id, { state: "interrupted", attempts, reason: "stopped by the user" });
-      }
+      await recordOutcome(this.options.store, job.id, attempts, outcome);
     } finally {
       await lock.release();
       this.running.delete(job.id);
@@ -438,9 +357,4 @@ class Scheduler {
       };
     });
   }
-}
-
-/** Absolute paths a failure reason names (runners name the file they could not use). */
-function namedFiles(reason: string): string[] {
-  return (reason.match(/\/[^\s"'()]+/g) ?? []).map((candidate) => resolve(candidate.replace(/[:,.;]+$/, "")));
 }

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { writeFileAtomic } from "../atomic.js";
+import { DamagedFile } from "../damaged-file.js";
 import { UserError } from "../user-error.js";
 import { achievedDensity, type Mask } from "./mask.js";
 
@@ -41,7 +42,11 @@ export function encodeMask(mask: Mask): Uint8Array {
 export function decodeMask(bytes: Uint8Array, source = "mask"): Mask {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const corrupt = (why: string) =>
-    new UserError(`corrupt mask file ${source}: ${why}`, "delete the mask job's directory so lthc recomputes it");
+    new DamagedFile(
+      `corrupt mask file ${source}: ${why}`,
+      source,
+      "delete the mask job's directory so lthc recomputes it",
+    );
   if (buf.length < 12 || buf.toString("ascii", 0, 8) !== MAGIC) throw corrupt("bad magic");
   const hlen = buf.readUInt32LE(8);
   if (12 + hlen > buf.length) throw corrupt("truncated header");

@@ -9,6 +9,7 @@
  *   <store>/jobs/<id>/ckpt/          checkpoints, owned by the job runner
  *   <store>/jobs/<id>/mask.bin       a mask job's mask, owned by the job runner
  *   <store>/jobs/<id>/lock           held by the process working on the job
+ *   <store>/jobs/<id>/slurm-jobs.json, slurm-<N>.out   Slurm submissions and output (runtime/slurm/record.ts)
  */
 import { join } from "node:path";
 

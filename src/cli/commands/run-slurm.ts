@@ -1,0 +1,130 @@
+/**
+ * `lthc run FILE --on slurm`: submit the plan's unfinished jobs to Slurm, print
+ * their Slurm job ids and return; with --wait, follow them to the end with the
+ * usual UI and write the report, as a local run does.
+ */
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Plan } from "../../compiler/plan-types.js";
+import { jobLabel } from "../../runtime/executor/labels.js";
+import type { ExecutorEvent } from "../../runtime/executor-events.js";
+import { followPlan } from "../../runtime/slurm/follow.js";
+import { mergeSettings, readSettingsFile, type SlurmSettings, splitArgs } from "../../runtime/slurm/settings.js";
+import { submitPlan } from "../../runtime/slurm/submit.js";
+import type { RunStore } from "../../runtime/store/store.js";
+import { UserError } from "../../runtime/user-error.js";
+import { chooseMode, createReporter } from "../ui/reporter.js";
+import { shownPath } from "./load-plan.js";
+
+export interface SlurmRunOptions {
+  partition?: string;
+  gpusPerJob?: string;
+  cpusPerJob?: string;
+  mem?: string;
+  time?: string;
+  account?: string;
+  sbatch?: string;
+  wait?: boolean;
+  backend?: string;
+  dataDir?: string;
+  retryFailed?: boolean;
+  plain?: boolean;
+  json?: boolean;
+  report: boolean;
+}
+
+function count(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new UserError(`${name} must be a whole number, not '${text}'`);
+  return n;
+}
+
+/** The command-line half of the Slurm settings. */
+function cliSettings(o: SlurmRunOptions): SlurmSettings {
+  return {
+    partition: o.partition,
+    gpusPerJob: count("--gpus-per-job", o.gpusPerJob),
+    cpusPerJob: count("--cpus-per-job", o.cpusPerJob),
+    mem: o.mem,
+    time: o.time,
+    account: o.account,
+    sbatch: o.sbatch === undefined ? undefined : splitArgs(o.sbatch),
+  };
+}
+
+/** How a Slurm job runs this very lthc: the same node binary and the same build, by absolute path. */
+function lthcCommand(): string[] {
+  return [process.execPath, fileURLToPath(new URL("../main.js", import.meta.url))];
+}
+
+export async function runOnSlurm(
+  file: string,
+  text: string,
+  plan: Plan,
+  store: RunStore,
+  options: SlurmRunOptions,
+): Promise<number> {
+  const settings = mergeSettings(await readSettingsFile(store.dir), cliSettings(options));
+  const out = options.json ? process.stderr : process.stdout;
+  const result = await submitPlan({
+    plan,
+    store,
+    settings,
+    retryFailed: options.retryFailed === true,
+    lthc: lthcCommand(),
+    backend: options.backend,
+    dataDir: options.dataDir ? resolve(options.dataDir) : undefined,
+  });
+  const label = (id: string) => {
+    const job = plan.jobs.find((j) => j.id === id);
+    return job ? jobLabel(job) : id;
+  };
+  for (const r of result.recorded) out.write(`failed in Slurm: ${label(r.jobId)} [${r.jobId}]: ${r.reason}\n`);
+  for (const s of result.submitted) {
+    const after = s.after.length > 0 ? ` after ${s.after.join(",")}` : "";
+    out.write(`submitted ${s.slurmId} ${s.name}${after}\n`);
+  }
+  for (const h of result.inSlurm) out.write(`in Slurm already ${h.slurmIds.join(",")} ${label(h.jobId)}\n`);
+  for (const n of result.notSubmitted) out.write(`not submitted ${label(n.jobId)} [${n.jobId}]: ${n.reason}\n`);
+  const held = result.submitted.length + result.inSlurm.length;
+  out.write(
+    `slurm: ${result.submitted.length} submitted, ${result.inSlurm.length} already in Slurm, ` +
+      `${result.done} done, ${result.notSubmitted.length} not submitted (store ${shownPath(store.dir)})\n`,
+  );
+  if (!options.wait) {
+    if (held > 0) out.write(`follow with \`lthc status ${file} --store ${shownPath(store.dir)}\` or squeue --me\n`);
+    return result.notSubmitted.length > 0 ? 1 : 0;
+  }
+  const reporter = createReporter({
+    mode: chooseMode({ plain: options.plain, json: options.json, isTTY: process.stdout.isTTY }),
+    plan,
+  });
+  const stop = new AbortController();
+  const onInterrupt = () => stop.abort();
+  process.on("SIGINT", onInterrupt);
+  let exitCode: number;
+  try {
+    const followed = await followPlan({
+      plan,
+      store,
+      onEvent: (event: ExecutorEvent) => reporter.handle(event),
+      notSubmitted: new Map(result.notSubmitted.map((n) => [n.jobId, n.reason])),
+      slurmJobs: held,
+      signal: stop.signal,
+    });
+    exitCode = followed.exitCode;
+    if (followed.failed.length > 0) exitCode = 1;
+  } finally {
+    process.off("SIGINT", onInterrupt);
+    await reporter.close();
+  }
+  if (exitCode === 0) {
+    await (await import("./run-report.js")).afterRun({ file, text, plan, store, out, report: options.report });
+  } else if (exitCode === 130) {
+    out.write(`stopped following; the jobs go on in Slurm (\`lthc cancel ${file}\` cancels them)\n`);
+  } else {
+    out.write(`some job(s) failed; see \`lthc status ${file} --store ${shownPath(store.dir)}\`\n`);
+  }
+  return exitCode;
+}

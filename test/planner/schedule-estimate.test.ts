@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { estimateSchedule } from "../../src/compiler/schedule-estimate.js";
+import { tinyPlan } from "../executor/fake.js";
+
+// tinyPlan: dense D (3 epochs, rewind checkpoint at epoch 1); magnitude mask M needs D's end, random mask R
+// only its rewind checkpoint; sparse S needs D@1 and M, sparse T needs D@1 and R. Each job costs 1 image pass.
+const { jobs } = tinyPlan();
+
+describe("estimateSchedule", () => {
+  it("sums GPU time and follows the critical path through checkpoints that exist before a run ends", () => {
+    const e = estimateSchedule(jobs, 1 / 3600, 1);
+    expect(e.gpuHours).toBeCloseTo(5);
+    // D (1 h) → M (1 h) → S (1 h); R starts at D's rewind checkpoint, a third of the way through D.
+    expect(e.criticalPathHours).toBeCloseTo(3);
+    expect(e.lowerBoundHours).toBeCloseTo(5);
+    expect(e.scheduleHours).toBeCloseTo(5);
+  });
+
+  it("on two GPUs overlaps the random-mask branch with the dense run and reaches the critical path", () => {
+    const e = estimateSchedule(jobs, 1 / 3600, 2);
+    expect(e.lowerBoundHours).toBeCloseTo(3);
+    expect(e.scheduleHours).toBeCloseTo(3);
+  });
+
+  it("scales with throughput", () => {
+    expect(estimateSchedule(jobs, 2 / 3600, 1).gpuHours).toBeCloseTo(2.5);
+  });
+});
