@@ -20,11 +20,21 @@ export type EntryKind =
   | "option"
   | "unit";
 
+/**
+ * One parameter of a construct: the declaration that argument binding (bind.ts), the
+ * checker's messages, hover, completion and signatures all read.
+ */
 export interface ParamDoc {
   name: string;
   doc: string;
   /** Spelled-out default; absent when the parameter is required. */
   default?: string;
+  /** Takes every positional argument from its position on (`lenet(300, 100)`). */
+  variadic?: boolean;
+  /** The names it takes, for a parameter that is a choice (`linf` or `l2`); checked and completed from here. */
+  values?: readonly string[];
+  /** What a value of it is called in messages ("unknown label source `x`"); defaults to the name. */
+  noun?: string;
 }
 
 export interface CatalogEntry {
@@ -231,7 +241,7 @@ export const MODELS: readonly CatalogEntry[] = [
     "lenet",
     "Fully connected ReLU network with these hidden layer widths (LeNet-300-100 is lenet(300, 100)).",
     "lenet(h1, h2, …)",
-    [{ name: "hidden", doc: "hidden layer widths, one or more" }],
+    [{ name: "hidden", doc: "hidden layer widths, one or more", variadic: true }],
     "lenet(300, 100)",
   ),
   entry(
@@ -240,7 +250,7 @@ export const MODELS: readonly CatalogEntry[] = [
     "Small conv net: per channel count a 3×3 conv–ReLU–2×2 max-pool stage, then a dense hidden layer and the classifier.",
     `convnet(c1, c2, …, hidden=${DEFAULTS.convnetHidden})`,
     [
-      { name: "channels", doc: "channel counts of the conv stages, one or more" },
+      { name: "channels", doc: "channel counts of the conv stages, one or more", variadic: true },
       { name: "hidden", doc: "dense hidden units", default: String(DEFAULTS.convnetHidden) },
     ],
     "convnet(32, 64)",
@@ -261,6 +271,11 @@ export const DATASET_ENTRIES: readonly CatalogEntry[] = Object.values(DATASETS).
   ),
 );
 
+export const NORMS: readonly CatalogEntry[] = [
+  entry("norm", "linf", "ℓ∞ ball: steps follow the gradient's sign, δ is clamped to [−ε, ε]."),
+  entry("norm", "l2", "ℓ2 ball: steps follow the normalised gradient, δ is rescaled to ‖δ‖₂ ≤ ε."),
+];
+
 export const ADVERSARIES: readonly CatalogEntry[] = [
   entry("adversary", "none", "No adversary: standard training (or clean evaluation)."),
   entry(
@@ -269,29 +284,33 @@ export const ADVERSARIES: readonly CatalogEntry[] = [
     "Projected gradient descent PGD_{norm,eps,n}: n steps of size `step` from a random start; n = 0 means standard training.",
     "pgd(norm, eps, n, step=eps/n, start=random, labels=predicted, bn=eval)",
     [
-      { name: "norm", doc: "`linf` or `l2`" },
+      { name: "norm", doc: "`linf` or `l2`", values: NORMS.map((n) => n.name) },
       { name: "eps", doc: "radius ε of the perturbation ball, > 0 (pixels are in [0,1])" },
       { name: "n", doc: "number of steps, an integer ≥ 0 (0 = standard training)" },
       { name: "step", doc: "step size a ≤ ε", default: "eps/n" },
-      { name: "start", doc: "`random` (uniform in the ε-ball) or `zero`", default: "random" },
+      {
+        name: "start",
+        doc: "`random` (uniform in the ε-ball) or `zero`",
+        default: "random",
+        values: ["random", "zero"],
+      },
       {
         name: "labels",
         doc: "`predicted` (label-leaking mitigation: y = argmax f(x)) or `true`",
         default: DEFAULTS.pgd.labels,
+        values: ["predicted", "true"],
+        noun: "label source",
       },
       {
         name: "bn",
         doc: "BatchNorm statistics during the attack: `eval` (running) or `train` (batch); never updated",
         default: DEFAULTS.pgd.bn,
+        values: ["eval", "train"],
+        noun: "BatchNorm mode",
       },
     ],
     "pgd(linf, 0.1, 2)",
   ),
-];
-
-export const NORMS: readonly CatalogEntry[] = [
-  entry("norm", "linf", "ℓ∞ ball: steps follow the gradient's sign, δ is clamped to [−ε, ε]."),
-  entry("norm", "l2", "ℓ2 ball: steps follow the normalised gradient, δ is rescaled to ‖δ‖₂ ≤ ε."),
 ];
 
 export const STRATEGIES: readonly CatalogEntry[] = [
@@ -314,7 +333,14 @@ export const STRATEGIES: readonly CatalogEntry[] = [
     "random",
     "Random baseline: a random mask of the same density (global by default: every weight equally likely).",
     "random(scope=global)",
-    [{ name: "scope", doc: "`global` (thesis) or `layerwise` (open_lth)", default: "global" }],
+    [
+      {
+        name: "scope",
+        doc: "`global` (thesis) or `layerwise` (open_lth)",
+        default: "global",
+        values: ["global", "layerwise"],
+      },
+    ],
     "random",
   ),
 ];
@@ -389,6 +415,13 @@ export const catalog = {
 } as const;
 
 export type Catalog = typeof catalog;
+
+/** The catalog entry of a construct that takes arguments, by kind and name (`params` drive binding). */
+export function construct(list: readonly CatalogEntry[], name: string): CatalogEntry {
+  const found = list.find((e) => e.name === name);
+  if (!found) throw new Error(`catalog: no entry \`${name}\``);
+  return found;
+}
 
 /** Every entry with this name (a name such as `random` has several meanings). */
 export function lookup(name: string): CatalogEntry[] {

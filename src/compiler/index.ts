@@ -40,6 +40,7 @@ export type {
   Swept,
 } from "./ast.js";
 export { children, nodeAt, walk } from "./ast.js";
+export { type Binding, type BindProblem, bindCall, isRequired, positionalParam, signatureOf } from "./bind.js";
 export {
   ADVERSARIES,
   AUGMENTATIONS,

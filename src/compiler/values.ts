@@ -4,14 +4,17 @@
  * argument may itself be swept.
  */
 import type * as A from "./ast.js";
+import { bindCall, signatureOf } from "./bind.js";
 import {
   ADVERSARIES,
   AUGMENTATIONS,
+  construct,
   DATASET_ENTRIES,
   lookup,
   MODELS,
   NORMS,
   OPTIMIZERS,
+  type ParamDoc,
   STRATEGIES,
   type ValueType,
 } from "./catalog.js";
@@ -50,13 +53,6 @@ export interface StrategyValue {
 export interface TimeValue {
   amount: number;
   unit: "ep" | "it";
-}
-
-interface ParamSpec {
-  name: string;
-  required: boolean;
-  /** Takes every remaining positional argument. */
-  variadic?: boolean;
 }
 
 const names = (list: readonly { name: string }[]) => list.map((e) => e.name);
@@ -164,58 +160,49 @@ export class Values {
     return [{ value: values, node: e, params: [] }];
   }
 
-  /** Match a call's arguments to parameters; reports arity and naming problems. */
-  private bind(call: A.Call, params: ParamSpec[]): Map<string, A.Expr[]> | null {
-    const out = new Map<string, A.Expr[]>();
+  /**
+   * Match a call's arguments to the construct's declared parameters (bind.ts) and report
+   * what does not fit; null when anything does not.
+   */
+  private bind(call: A.Call, params: readonly ParamDoc[]): Map<string, A.Expr[]> | null {
     const fn = call.callee.text;
-    let position = 0;
-    let ok = true;
-    for (const arg of call.args) {
-      if (arg.value.kind === "Error") return null;
-      if (arg.name) {
-        const p = params.find((q) => q.name === arg.name!.text);
-        if (!p) {
-          const s = suggest(arg.name.text, names(params));
+    const { args, problems } = bindCall(call.args, params);
+    const paramNames = names(params);
+    for (const problem of problems) {
+      switch (problem.kind) {
+        case "syntax":
+          return null;
+        case "unknown": {
+          const given = problem.name;
+          const s = suggest(given.text, paramNames);
           this.ev.report(
             CODES.unknownArgument,
-            arg.name,
-            `\`${fn}\` has no parameter \`${arg.name.text}\``,
+            given,
+            `\`${fn}\` has no parameter \`${given.text}\``,
             s
-              ? `did you mean \`${s}\`? (parameters: ${names(params).join(", ")})`
-              : `parameters: ${names(params).join(", ")}`,
-            s ? { range: arg.name.range, newText: s, title: `Change to \`${s}\`` } : undefined,
+              ? `did you mean \`${s}\`? (parameters: ${paramNames.join(", ")})`
+              : `parameters: ${paramNames.join(", ")}`,
+            s ? { range: given.range, newText: s, title: `Change to \`${s}\`` } : undefined,
           );
-          ok = false;
-        } else if (out.has(p.name)) {
-          this.ev.report(CODES.duplicateArgument, arg, `\`${p.name}\` is given twice`);
-          ok = false;
-        } else out.set(p.name, [arg.value]);
-        continue;
+          break;
+        }
+        case "duplicate":
+          this.ev.report(CODES.duplicateArgument, problem.arg, `\`${problem.param}\` is given twice`);
+          break;
+        case "tooMany":
+          this.ev.report(CODES.arity, problem.arg, `too many arguments: \`${fn}\` takes ${signatureOf(fn, params)}`);
+          return null;
+        case "missing":
+          this.ev.report(
+            CODES.arity,
+            call,
+            `\`${fn}\` needs ${problem.params.map((m) => `\`${m.name}\``).join(", ")}: it takes ${signatureOf(fn, params)}`,
+          );
+          return null;
       }
-      const p = params[Math.min(position, params.length - 1)];
-      if (!p || (position >= params.length && !p.variadic)) {
-        this.ev.report(CODES.arity, arg, `too many arguments: \`${fn}\` takes ${signatureOf(fn, params)}`);
-        return null;
-      }
-      if (!p.variadic) position++;
-      if (out.has(p.name) && !p.variadic) {
-        this.ev.report(CODES.duplicateArgument, arg, `\`${p.name}\` is given twice`);
-        ok = false;
-      }
-      const list = out.get(p.name);
-      if (list) list.push(arg.value);
-      else out.set(p.name, [arg.value]);
     }
-    const missing = params.filter((p) => p.required && !out.has(p.name));
-    if (missing.length > 0) {
-      this.ev.report(
-        CODES.arity,
-        call,
-        `\`${fn}\` needs ${missing.map((m) => `\`${m.name}\``).join(", ")}: it takes ${signatureOf(fn, params)}`,
-      );
-      return null;
-    }
-    return ok ? out : null;
+    if (problems.length > 0) return null;
+    return new Map([...args].map(([name, list]) => [name, list.map((arg) => arg.value)]));
   }
 
   /** An unknown or misplaced name. */
@@ -388,6 +375,13 @@ export class Values {
     return this.wrongKind(e, what, options[0]);
   }
 
+  /** A choice parameter's value, checked against the names its declaration lists. */
+  private choice<T extends string>(e: A.Expr, params: readonly ParamDoc[], name: string): Alt<T>[] {
+    const param = params.find((p) => p.name === name);
+    if (!param?.values) throw new Error(`catalog: parameter \`${name}\` declares no values`);
+    return this.enumOption(e, param.values as readonly T[], param.noun ?? param.name);
+  }
+
   optimizer(e: A.Expr): Alt<"sgd">[] {
     if (e.kind === "Ref" && e.name === "sgd") return [{ value: "sgd", node: e, params: [] }];
     if (e.kind === "Ref") return this.badName(e, "optimizer", names(OPTIMIZERS), "`sgd`");
@@ -402,10 +396,7 @@ export class Values {
     const info = DATASETS[ref as DatasetName];
     if (e.kind === "Ref")
       return [{ value: { name: info.name, trainSubset: null, testSubset: null }, node: e, params: [] }];
-    const bound = this.bind(e, [
-      { name: "train", required: false },
-      { name: "test", required: false },
-    ]);
+    const bound = this.bind(e, construct(DATASET_ENTRIES, info.name).params);
     if (!bound) return [];
     const subset = (name: "train" | "test", max: number) =>
       this.args(bound, name, (x) =>
@@ -442,7 +433,7 @@ export class Values {
     if (e.kind === "Ref" && e.name === "none") return [{ value: { flip: false, crop: 0 }, node: e, params: [] }];
     if (e.kind === "Ref" && e.name === "flip") return [{ value: { flip: true, crop: 0 }, node: e, params: [] }];
     if (e.kind === "Call" && e.callee.text === "crop") {
-      const bound = this.bind(e, [{ name: "n", required: true }]);
+      const bound = this.bind(e, construct(AUGMENTATIONS, "crop").params);
       if (!bound) return [];
       return this.args(bound, "n", (x) => this.integer(x, 0, "a padding in pixels")).map((alt) => ({
         value: { flip: false, crop: alt.value ?? 0 },
@@ -477,9 +468,7 @@ export class Values {
     switch (fn) {
       case "wrn":
       case "resnet": {
-        const params: ParamSpec[] = [{ name: "depth", required: true }];
-        if (fn === "wrn") params.push({ name: "k", required: true });
-        const bound = this.bind(e, params);
+        const bound = this.bind(e, construct(MODELS, fn).params);
         if (!bound) return [];
         const depth = this.args(bound, "depth", (x) => this.depth(x));
         const k =
@@ -493,7 +482,7 @@ export class Values {
         );
       }
       case "lenet": {
-        const bound = this.bind(e, [{ name: "hidden", required: true, variadic: true }]);
+        const bound = this.bind(e, construct(MODELS, fn).params);
         if (!bound) return [];
         return this.variadic(bound, "hidden", (x) => this.integer(x, 1, "a layer width")).map((alt) => ({
           value: { kind: "lenet" as const, hidden: alt.value },
@@ -502,10 +491,7 @@ export class Values {
         }));
       }
       case "convnet": {
-        const bound = this.bind(e, [
-          { name: "channels", required: true, variadic: true },
-          { name: "hidden", required: false },
-        ]);
+        const bound = this.bind(e, construct(MODELS, fn).params);
         if (!bound) return [];
         const channels = this.variadic(bound, "channels", (x) => this.integer(x, 1, "a channel count"));
         const hidden = this.args(bound, "hidden", (x) => this.integer(x, 1, "a number of hidden units"));
@@ -553,17 +539,10 @@ export class Values {
   }
 
   private pgd(e: A.Call): Alt<AdversaryConfig>[] {
-    const bound = this.bind(e, [
-      { name: "norm", required: true },
-      { name: "eps", required: true },
-      { name: "n", required: true },
-      { name: "step", required: false },
-      { name: "start", required: false },
-      { name: "labels", required: false },
-      { name: "bn", required: false },
-    ]);
+    const params = construct(ADVERSARIES, "pgd").params;
+    const bound = this.bind(e, params);
     if (!bound) return [];
-    const norm = this.args(bound, "norm", (x) => this.enumOption<Norm>(x, ["linf", "l2"], "norm"));
+    const norm = this.args(bound, "norm", (x) => this.choice<Norm>(x, params, "norm"));
     const eps = this.args(bound, "eps", (x) =>
       this.real(x).filter((alt) => {
         if (alt.value > 0) return true;
@@ -584,11 +563,9 @@ export class Values {
         return false;
       }),
     );
-    const start = this.args(bound, "start", (x) => this.enumOption(x, ["random", "zero"] as const, "start"));
-    const labels = this.args(bound, "labels", (x) =>
-      this.enumOption(x, ["predicted", "true"] as const, "label source"),
-    );
-    const bn = this.args(bound, "bn", (x) => this.enumOption(x, ["eval", "train"] as const, "BatchNorm mode"));
+    const start = this.args(bound, "start", (x) => this.choice<"random" | "zero">(x, params, "start"));
+    const labels = this.args(bound, "labels", (x) => this.choice<"predicted" | "true">(x, params, "labels"));
+    const bn = this.args(bound, "bn", (x) => this.choice<"eval" | "train">(x, params, "bn"));
     const alts = product<AdversaryConfig & { stepGiven: boolean }>(
       [norm, eps, steps, step, start, labels, bn],
       (vs) => {
@@ -662,7 +639,7 @@ export class Values {
       }
     }
     if (e.kind === "Call" && e.callee.text === "imp") {
-      const bound = this.bind(e, [{ name: "fraction", required: false }]);
+      const bound = this.bind(e, construct(STRATEGIES, "imp").params);
       if (!bound) return [];
       return this.args(bound, "fraction", (x) =>
         this.real(x).filter((alt) => {
@@ -688,15 +665,14 @@ export class Values {
       }));
     }
     if (e.kind === "Call" && e.callee.text === "random") {
-      const bound = this.bind(e, [{ name: "scope", required: false }]);
+      const params = construct(STRATEGIES, "random").params;
+      const bound = this.bind(e, params);
       if (!bound) return [];
-      return this.args(bound, "scope", (x) => this.enumOption(x, ["global", "layerwise"] as const, "scope")).map(
-        (alt) => ({
-          value: { ...base, strategy: "random", scope: alt.value ?? "global", method: "oneshot" },
-          node: e,
-          params: alt.params,
-        }),
-      );
+      return this.args(bound, "scope", (x) => this.choice<"global" | "layerwise">(x, params, "scope")).map((alt) => ({
+        value: { ...base, strategy: "random", scope: alt.value ?? "global", method: "oneshot" },
+        node: e,
+        params: alt.params,
+      }));
     }
     if (e.kind === "Call") return this.badName(e, "pruning strategy", names(STRATEGIES), "`global`");
     return this.wrongKind(e, "a pruning strategy", "global|random");
@@ -705,10 +681,6 @@ export class Values {
 
 function article(word: string): string {
   return /^[aeiou]/.test(word) ? "an" : "a";
-}
-
-function signatureOf(fn: string, params: ParamSpec[]): string {
-  return `${fn}(${params.map((p) => (p.variadic ? `${p.name}…` : p.required ? p.name : `${p.name}=…`)).join(", ")})`;
 }
 
 export { NORMS };

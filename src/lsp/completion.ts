@@ -5,7 +5,7 @@ import {
   type Range as LspRange,
 } from "vscode-languageserver/node.js";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { type CatalogEntry, catalog, SETTINGS_BY_NAME } from "../compiler/index.js";
+import { type CatalogEntry, catalog, positionalParam, SETTINGS_BY_NAME } from "../compiler/index.js";
 import type { Feature } from "./context.js";
 import { offsetOf, spanToLspRange } from "./convert.js";
 import { type Cursor, type CursorContext, cursorAt } from "./cursor.js";
@@ -124,9 +124,7 @@ function argumentItems(
   if (unit) return [unit];
   const param = context.named
     ? entry.params.find((p) => p.name === context.named)
-    : context.index < entry.params.length
-      ? entry.params[context.index]
-      : undefined;
+    : positionalParam(entry.params, context.index);
   const values = entries(valuesForParam(param));
   if (context.named || context.nested) return [values, lets];
   const options = entry.params
