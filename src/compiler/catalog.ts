@@ -276,6 +276,36 @@ export const NORMS: readonly CatalogEntry[] = [
   entry("norm", "l2", "ℓ2 ball: steps follow the normalised gradient, δ is rescaled to ‖δ‖₂ ≤ ε."),
 ];
 
+/** PGD's parameters; FGSM shares its norm, radius and options. */
+const PGD_PARAMS: readonly ParamDoc[] = [
+  { name: "norm", doc: "`linf` or `l2`", values: NORMS.map((n) => n.name) },
+  { name: "eps", doc: "radius ε of the perturbation ball, > 0 (pixels are in [0,1])" },
+  { name: "n", doc: "number of steps, an integer ≥ 0 (0 = standard training)" },
+  { name: "step", doc: "step size a ≤ ε", default: "eps/n" },
+  {
+    name: "start",
+    doc: "`random` (uniform in the ε-ball) or `zero`",
+    default: "random",
+    values: ["random", "zero"],
+  },
+  {
+    name: "labels",
+    doc: "`predicted` (label-leaking mitigation: y = argmax f(x)) or `true`",
+    default: DEFAULTS.pgd.labels,
+    values: ["predicted", "true"],
+    noun: "label source",
+  },
+  {
+    name: "bn",
+    doc: "BatchNorm statistics during the attack: `eval` (running) or `train` (batch); never updated",
+    default: DEFAULTS.pgd.bn,
+    values: ["eval", "train"],
+    noun: "BatchNorm mode",
+  },
+];
+
+const pgdParam = (name: string): ParamDoc => PGD_PARAMS.find((p) => p.name === name)!;
+
 export const ADVERSARIES: readonly CatalogEntry[] = [
   entry("adversary", "none", "No adversary: standard training (or clean evaluation)."),
   entry(
@@ -283,33 +313,16 @@ export const ADVERSARIES: readonly CatalogEntry[] = [
     "pgd",
     "Projected gradient descent PGD_{norm,eps,n}: n steps of size `step` from a random start; n = 0 means standard training.",
     "pgd(norm, eps, n, step=eps/n, start=random, labels=predicted, bn=eval)",
-    [
-      { name: "norm", doc: "`linf` or `l2`", values: NORMS.map((n) => n.name) },
-      { name: "eps", doc: "radius ε of the perturbation ball, > 0 (pixels are in [0,1])" },
-      { name: "n", doc: "number of steps, an integer ≥ 0 (0 = standard training)" },
-      { name: "step", doc: "step size a ≤ ε", default: "eps/n" },
-      {
-        name: "start",
-        doc: "`random` (uniform in the ε-ball) or `zero`",
-        default: "random",
-        values: ["random", "zero"],
-      },
-      {
-        name: "labels",
-        doc: "`predicted` (label-leaking mitigation: y = argmax f(x)) or `true`",
-        default: DEFAULTS.pgd.labels,
-        values: ["predicted", "true"],
-        noun: "label source",
-      },
-      {
-        name: "bn",
-        doc: "BatchNorm statistics during the attack: `eval` (running) or `train` (batch); never updated",
-        default: DEFAULTS.pgd.bn,
-        values: ["eval", "train"],
-        noun: "BatchNorm mode",
-      },
-    ],
+    [...PGD_PARAMS],
     "pgd(linf, 0.1, 2)",
+  ),
+  entry(
+    "adversary",
+    "fgsm",
+    "Fast gradient sign method with a random start: one step of size ε from a random point of the ε-ball, i.e. exactly pgd(norm, eps, 1) (same runs, same job ids).",
+    "fgsm(norm, eps, labels=predicted, bn=eval)",
+    [pgdParam("norm"), pgdParam("eps"), pgdParam("labels"), pgdParam("bn")],
+    "fgsm(linf, 8/255)",
   ),
 ];
 

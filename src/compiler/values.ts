@@ -533,6 +533,11 @@ export class Values {
       return [];
     }
     if (e.kind === "Call" && e.callee.text === "pgd") return this.pgd(e);
+    if (e.kind === "Ref" && e.name === "fgsm") {
+      this.ev.report(CODES.arity, e, "`fgsm` needs its norm and radius", "e.g. fgsm(linf, 8/255)");
+      return [];
+    }
+    if (e.kind === "Call" && e.callee.text === "fgsm") return this.fgsm(e);
     if (e.kind === "Ref" || e.kind === "Call")
       return this.badName(e, "adversary", names(ADVERSARIES), "`pgd(linf, 0.1, 2)`");
     return this.wrongKind(e, "an adversary", "pgd(linf, 0.1, 2)");
@@ -543,18 +548,7 @@ export class Values {
     const bound = this.bind(e, params);
     if (!bound) return [];
     const norm = this.args(bound, "norm", (x) => this.choice<Norm>(x, params, "norm"));
-    const eps = this.args(bound, "eps", (x) =>
-      this.real(x).filter((alt) => {
-        if (alt.value > 0) return true;
-        this.ev.report(
-          CODES.eps,
-          x,
-          `ε must be > 0, found ${alt.value}`,
-          "for standard training write `under none` or n = 0",
-        );
-        return false;
-      }),
-    );
+    const eps = this.args(bound, "eps", (x) => this.epsilon(x));
     const steps = this.args(bound, "n", (x) => this.integer(x, 0, "a number of steps"));
     const step = this.args(bound, "step", (x) =>
       this.real(x).filter((alt) => {
@@ -603,6 +597,53 @@ export class Values {
       }
       return [{ ...alt, value: adv as AdversaryConfig }];
     });
+  }
+
+  /** The radius ε of an attack: a number > 0. */
+  private epsilon(x: A.Expr): Alt<number>[] {
+    return this.real(x).filter((alt) => {
+      if (alt.value > 0) return true;
+      this.ev.report(
+        CODES.eps,
+        x,
+        `ε must be > 0, found ${alt.value}`,
+        "for standard training write `under none` or n = 0",
+      );
+      return false;
+    });
+  }
+
+  /**
+   * FGSM with a random start (Wong et al. 2020's "fast" adversarial training, with step ε):
+   * one PGD step of size ε from a uniform point of the ε-ball. The config is the one
+   * `pgd(norm, eps, 1)` gives, so both spellings name the same runs.
+   */
+  private fgsm(e: A.Call): Alt<AdversaryConfig>[] {
+    const params = construct(ADVERSARIES, "fgsm").params;
+    const bound = this.bind(e, params);
+    if (!bound) return [];
+    const norm = this.args(bound, "norm", (x) => this.choice<Norm>(x, params, "norm"));
+    const eps = this.args(bound, "eps", (x) => this.epsilon(x));
+    const labels = this.args(bound, "labels", (x) => this.choice<"predicted" | "true">(x, params, "labels"));
+    const bn = this.args(bound, "bn", (x) => this.choice<"eval" | "train">(x, params, "bn"));
+    return product<AdversaryConfig>(
+      [norm, eps, labels, bn],
+      (vs) => {
+        const [nm, ep, lb, b] = vs as [Norm, number, ("predicted" | "true")?, ("eval" | "train")?];
+        return {
+          kind: "pgd",
+          norm: nm,
+          eps: ep,
+          steps: 1,
+          // Rounded as pgd's default step ε/n is, so that the configs are equal for any ε (8/255).
+          stepSize: clean(ep),
+          randomStart: true,
+          labels: lb ?? DEFAULTS.pgd.labels,
+          bn: b ?? DEFAULTS.pgd.bn,
+        };
+      },
+      e,
+    );
   }
 
   strategy(e: A.Expr): Alt<StrategyValue>[] {
