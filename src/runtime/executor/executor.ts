@@ -8,10 +8,10 @@ import { resolve, sep } from "node:path";
 import type { Job, Plan } from "../../compiler/plan-types.js";
 import type { ExecutorEvent, JobState } from "../executor-events.js";
 import type { JobOutcome } from "../job-api.js";
+import { jobLabel, jobSummary } from "../job-labels.js";
 import { quarantine } from "../store/json-file.js";
 import { finalCheckpointPath } from "../store/layout.js";
 import type { Lock, RunStore } from "../store/store.js";
-import { jobLabel, jobSummary } from "./labels.js";
 import type { JobHandle, WorkerPool } from "./pool.js";
 import { criticalPathCosts } from "./priority.js";
 
