@@ -12,7 +12,6 @@ import { type Cursor, type CursorContext, cursorAt } from "./cursor.js";
 import { calleeEntry, entryMarkdown, fence, markdown, valuesForParam, valuesForSetting } from "./docs.js";
 import type { DocumentAnalysis, LexToken } from "./language.js";
 import { letDeclOf } from "./names.js";
-import { guard } from "./safe.js";
 
 /**
  * What completion reads: the current text's tokens, and the `let` names of the latest
@@ -24,24 +23,23 @@ export interface CompletionInput {
   lets: { name: string; source: string }[];
 }
 
-export const completion: Feature = ({ connection, documents, analyses, log }) => {
-  connection.onCompletion(
-    guard(
-      "completion",
-      (): CompletionItem[] => [],
-      log,
-      (params: CompletionParams) => {
-        const document = documents.get(params.textDocument.uri);
-        if (!document) return [];
-        const input: CompletionInput = {
-          document,
-          tokens: analyses.tokens(document),
-          lets: letsOf(analyses.latest(document)),
-        };
-        return completionsAt(input, offsetOf(document, params.position));
-      },
+export const completion: Feature = {
+  capabilities: { completionProvider: { triggerCharacters: ["(", ",", "|", "="], resolveProvider: false } },
+  register: ({ connection, analyses, requests }) =>
+    connection.onCompletion(
+      requests.document(
+        "completion",
+        (): CompletionItem[] => [],
+        (document, params: CompletionParams) => {
+          const input: CompletionInput = {
+            document,
+            tokens: analyses.tokens(document),
+            lets: letsOf(analyses.latest(document)),
+          };
+          return completionsAt(input, offsetOf(document, params.position));
+        },
+      ),
     ),
-  );
 };
 
 const ITEM_KIND: Record<string, CompletionItemKind> = {

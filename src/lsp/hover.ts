@@ -18,21 +18,20 @@ import { calleeEntry, entryFor, entryMarkdown, fence, markdown, valuesForSetting
 import { formatValues, sweepHover, sweptHover } from "./hover-sweep.js";
 import type { DocumentAnalysis, LexToken } from "./language.js";
 import { letDeclOf, usageAt } from "./names.js";
-import { guard } from "./safe.js";
 
-export const hover: Feature = ({ connection, analyses, log }) => {
-  connection.onHover(
-    guard(
-      "hover",
-      (): Hover | null => null,
-      log,
-      (params: HoverParams) => {
-        const analysis = analyses.get(params.textDocument.uri);
-        if (!analysis || !isInside(analysis.document, params.position)) return null;
-        return hoverAt(analysis, offsetOf(analysis.document, params.position));
-      },
+export const hover: Feature = {
+  capabilities: { hoverProvider: true },
+  register: ({ connection, requests }) =>
+    connection.onHover(
+      requests.analysis(
+        "hover",
+        (): Hover | null => null,
+        (analysis, params: HoverParams) => {
+          if (!isInside(analysis.document, params.position)) return null;
+          return hoverAt(analysis, offsetOf(analysis.document, params.position));
+        },
+      ),
     ),
-  );
 };
 
 export function hoverAt(analysis: DocumentAnalysis, offset: number): Hover | null {
