@@ -71,15 +71,13 @@ export {
   suggest,
 } from "./diagnostics.js";
 export { formatExpr, formatSpec } from "./format.js";
-export { KEYWORDS, SETTING_KEYWORDS, type SettingKey } from "./lexer.js";
+export { KEYWORDS, SETTING_KEYWORDS, type SettingKey, type TokenKind, tokenKind } from "./lexer.js";
 export { type ParseOutput, parse, type SyntaxProblem } from "./parser.js";
 export type { Point } from "./points.js";
 export { LineIndex } from "./positions.js";
 
-export type TokenKind = "keyword" | "setting" | "name" | "number" | "operator" | "punctuation" | "comment";
-
 export interface Token {
-  kind: TokenKind;
+  kind: T.TokenKind;
   text: string;
   range: A.Range;
 }
@@ -237,21 +235,10 @@ function analyzeUnsafe(text: string, file: string, reuse?: SyntaxAnalysis): Anal
   };
 }
 
-function tokenKind(tok: IToken): TokenKind {
-  const t = tok.tokenType;
-  if (t === T.Comment) return "comment";
-  if (t === T.NumberLit) return "number";
-  if (t === T.Identifier) return "name";
-  if (t.CATEGORIES?.includes(T.SettingKeyword)) return "setting";
-  if (t === T.Sweep || t === T.Let || t === T.In || t === T.By) return "keyword";
-  if ([T.Pipe, T.Plus, T.Star, T.Slash, T.Caret, T.DotDot, T.Equals].includes(t)) return "operator";
-  return "punctuation";
-}
-
 function toTokens(tokens: IToken[], lines: LineIndex): Token[] {
   return tokens
     .map((t) => ({
-      kind: tokenKind(t),
+      kind: T.tokenKind(t.tokenType),
       text: t.image,
       range: lines.range(t.startOffset, (t.endOffset ?? t.startOffset) + 1),
     }))
