@@ -35,6 +35,8 @@ export interface ParamDoc {
   values?: readonly string[];
   /** What a value of it is called in messages ("unknown label source `x`"); defaults to the name. */
   noun?: string;
+  /** For a whole-number parameter: its least value, and what a value is called in messages ("a layer width"). */
+  count?: { min: number; what: string };
 }
 
 export interface CatalogEntry {
@@ -223,8 +225,12 @@ export const MODELS: readonly CatalogEntry[] = [
     "WideResNet v1 for CIFAR (Conv-BN-ReLU, 1×1 projection shortcuts): depth = 6n+2, widths 16k/32k/64k.",
     "wrn(depth, k)",
     [
-      { name: "depth", doc: "6n+2 layers: 3 stages of n basic blocks (20, 32, 44, 56, 110…)" },
-      { name: "k", doc: "width multiplier (wrn(20,1) is ResNet-20)" },
+      {
+        name: "depth",
+        doc: "6n+2 layers: 3 stages of n basic blocks (20, 32, 44, 56, 110…)",
+        count: { min: 1, what: "a depth" },
+      },
+      { name: "k", doc: "width multiplier (wrn(20,1) is ResNet-20)", count: { min: 1, what: "a width multiplier" } },
     ],
     "wrn(20, 8)",
   ),
@@ -233,7 +239,7 @@ export const MODELS: readonly CatalogEntry[] = [
     "resnet",
     "ResNet v1 for CIFAR, width 1 (resnet(d) = wrn(d, 1)); depth = 6n+2.",
     "resnet(depth)",
-    [{ name: "depth", doc: "6n+2 layers" }],
+    [{ name: "depth", doc: "6n+2 layers", count: { min: 1, what: "a depth" } }],
     "resnet(20)",
   ),
   entry(
@@ -241,7 +247,14 @@ export const MODELS: readonly CatalogEntry[] = [
     "lenet",
     "Fully connected ReLU network with these hidden layer widths (LeNet-300-100 is lenet(300, 100)).",
     "lenet(h1, h2, …)",
-    [{ name: "hidden", doc: "hidden layer widths, one or more", variadic: true }],
+    [
+      {
+        name: "hidden",
+        doc: "hidden layer widths, one or more",
+        variadic: true,
+        count: { min: 1, what: "a layer width" },
+      },
+    ],
     "lenet(300, 100)",
   ),
   entry(
@@ -250,8 +263,18 @@ export const MODELS: readonly CatalogEntry[] = [
     "Small conv net: per channel count a 3×3 conv–ReLU–2×2 max-pool stage, then a dense hidden layer and the classifier.",
     `convnet(c1, c2, …, hidden=${DEFAULTS.convnetHidden})`,
     [
-      { name: "channels", doc: "channel counts of the conv stages, one or more", variadic: true },
-      { name: "hidden", doc: "dense hidden units", default: String(DEFAULTS.convnetHidden) },
+      {
+        name: "channels",
+        doc: "channel counts of the conv stages, one or more",
+        variadic: true,
+        count: { min: 1, what: "a channel count" },
+      },
+      {
+        name: "hidden",
+        doc: "dense hidden units",
+        default: String(DEFAULTS.convnetHidden),
+        count: { min: 1, what: "a number of hidden units" },
+      },
     ],
     "convnet(32, 64)",
   ),
@@ -264,8 +287,18 @@ export const DATASET_ENTRIES: readonly CatalogEntry[] = Object.values(DATASETS).
     d.doc,
     `${d.name}(train=${d.trainSize}, test=${d.testSize})`,
     [
-      { name: "train", doc: "use only the first N training examples", default: `all (${d.trainSize})` },
-      { name: "test", doc: "use only the first N test examples", default: `all (${d.testSize})` },
+      {
+        name: "train",
+        doc: "use only the first N training examples",
+        default: `all (${d.trainSize})`,
+        count: { min: 1, what: "a number of examples" },
+      },
+      {
+        name: "test",
+        doc: "use only the first N test examples",
+        default: `all (${d.testSize})`,
+        count: { min: 1, what: "a number of examples" },
+      },
     ],
     d.name,
   ),
@@ -280,7 +313,11 @@ export const NORMS: readonly CatalogEntry[] = [
 const PGD_PARAMS: readonly ParamDoc[] = [
   { name: "norm", doc: "`linf` or `l2`", values: NORMS.map((n) => n.name) },
   { name: "eps", doc: "radius ε of the perturbation ball, > 0 (pixels are in [0,1])" },
-  { name: "n", doc: "number of steps, an integer ≥ 0 (0 = standard training)" },
+  {
+    name: "n",
+    doc: "number of steps, an integer ≥ 0 (0 = standard training)",
+    count: { min: 0, what: "a number of steps" },
+  },
   { name: "step", doc: "step size a ≤ ε", default: "eps/n" },
   {
     name: "start",
@@ -366,7 +403,7 @@ export const AUGMENTATIONS: readonly CatalogEntry[] = [
     "crop",
     "Zero-pad by n pixels per side, then a random crop back to size.",
     "crop(n)",
-    [{ name: "n", doc: "padding in pixels" }],
+    [{ name: "n", doc: "padding in pixels", count: { min: 0, what: "a padding in pixels" } }],
     "crop(4)",
   ),
 ];

@@ -375,6 +375,13 @@ export class Values {
     return this.wrongKind(e, what, options[0]);
   }
 
+  /** A whole-number parameter's value, checked against the least value its declaration gives. */
+  private count(e: A.Expr, params: readonly ParamDoc[], name: string): Alt<number>[] {
+    const param = params.find((p) => p.name === name);
+    if (!param?.count) throw new Error(`catalog: parameter \`${name}\` declares no count`);
+    return this.integer(e, param.count.min, param.count.what);
+  }
+
   /** A choice parameter's value, checked against the names its declaration lists. */
   private choice<T extends string>(e: A.Expr, params: readonly ParamDoc[], name: string): Alt<T>[] {
     const param = params.find((p) => p.name === name);
@@ -396,11 +403,12 @@ export class Values {
     const info = DATASETS[ref as DatasetName];
     if (e.kind === "Ref")
       return [{ value: { name: info.name, trainSubset: null, testSubset: null }, node: e, params: [] }];
-    const bound = this.bind(e, construct(DATASET_ENTRIES, info.name).params);
+    const params = construct(DATASET_ENTRIES, info.name).params;
+    const bound = this.bind(e, params);
     if (!bound) return [];
     const subset = (name: "train" | "test", max: number) =>
       this.args(bound, name, (x) =>
-        this.integer(x, 1, "a number of examples").filter((alt) => {
+        this.count(x, params, name).filter((alt) => {
           if (alt.value <= max) return true;
           this.ev.report(CODES.subset, x, `${info.name} has ${max} ${name} examples, asked for ${alt.value}`);
           return false;
@@ -433,9 +441,10 @@ export class Values {
     if (e.kind === "Ref" && e.name === "none") return [{ value: { flip: false, crop: 0 }, node: e, params: [] }];
     if (e.kind === "Ref" && e.name === "flip") return [{ value: { flip: true, crop: 0 }, node: e, params: [] }];
     if (e.kind === "Call" && e.callee.text === "crop") {
-      const bound = this.bind(e, construct(AUGMENTATIONS, "crop").params);
+      const params = construct(AUGMENTATIONS, "crop").params;
+      const bound = this.bind(e, params);
       if (!bound) return [];
-      return this.args(bound, "n", (x) => this.integer(x, 0, "a padding in pixels")).map((alt) => ({
+      return this.args(bound, "n", (x) => this.count(x, params, "n")).map((alt) => ({
         value: { flip: false, crop: alt.value ?? 0 },
         node: e,
         params: alt.params,
@@ -468,12 +477,13 @@ export class Values {
     switch (fn) {
       case "wrn":
       case "resnet": {
-        const bound = this.bind(e, construct(MODELS, fn).params);
+        const params = construct(MODELS, fn).params;
+        const bound = this.bind(e, params);
         if (!bound) return [];
-        const depth = this.args(bound, "depth", (x) => this.depth(x));
+        const depth = this.args(bound, "depth", (x) => this.depth(x, params));
         const k =
           fn === "wrn"
-            ? this.args(bound, "k", (x) => this.integer(x, 1, "a width multiplier"))
+            ? this.args(bound, "k", (x) => this.count(x, params, "k"))
             : [{ value: 1, node: null, params: [] }];
         return product(
           [depth, k],
@@ -482,19 +492,21 @@ export class Values {
         );
       }
       case "lenet": {
-        const bound = this.bind(e, construct(MODELS, fn).params);
+        const params = construct(MODELS, fn).params;
+        const bound = this.bind(e, params);
         if (!bound) return [];
-        return this.variadic(bound, "hidden", (x) => this.integer(x, 1, "a layer width")).map((alt) => ({
+        return this.variadic(bound, "hidden", (x) => this.count(x, params, "hidden")).map((alt) => ({
           value: { kind: "lenet" as const, hidden: alt.value },
           node: e,
           params: alt.params,
         }));
       }
       case "convnet": {
-        const bound = this.bind(e, construct(MODELS, fn).params);
+        const params = construct(MODELS, fn).params;
+        const bound = this.bind(e, params);
         if (!bound) return [];
-        const channels = this.variadic(bound, "channels", (x) => this.integer(x, 1, "a channel count"));
-        const hidden = this.args(bound, "hidden", (x) => this.integer(x, 1, "a number of hidden units"));
+        const channels = this.variadic(bound, "channels", (x) => this.count(x, params, "channels"));
+        const hidden = this.args(bound, "hidden", (x) => this.count(x, params, "hidden"));
         return product(
           [channels, hidden],
           (vs) => ({
@@ -510,8 +522,9 @@ export class Values {
     }
   }
 
-  private depth(e: A.Expr): Alt<number>[] {
-    return this.integer(e, 1, "a depth").filter((alt) => {
+  /** A ResNet depth: a whole number (its declaration), and of the form 6n+2. */
+  private depth(e: A.Expr, params: readonly ParamDoc[]): Alt<number>[] {
+    return this.count(e, params, "depth").filter((alt) => {
       const d = alt.value;
       if (d >= 8 && (d - 2) % 6 === 0) return true;
       const lower = Math.max(8, d - ((((d - 2) % 6) + 6) % 6));
@@ -549,7 +562,7 @@ export class Values {
     if (!bound) return [];
     const norm = this.args(bound, "norm", (x) => this.choice<Norm>(x, params, "norm"));
     const eps = this.args(bound, "eps", (x) => this.epsilon(x));
-    const steps = this.args(bound, "n", (x) => this.integer(x, 0, "a number of steps"));
+    const steps = this.args(bound, "n", (x) => this.count(x, params, "n"));
     const step = this.args(bound, "step", (x) =>
       this.real(x).filter((alt) => {
         if (alt.value > 0) return true;
