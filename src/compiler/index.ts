@@ -9,6 +9,7 @@ import { CODES, type Diagnostic } from "./diagnostics.js";
 import { Evaluator } from "./evaluator.js";
 import { type ChunkCache, parseReusing } from "./incremental.js";
 import * as T from "./lexer.js";
+import { letTable } from "./lookup.js";
 import { type ParseOutput, parse } from "./parser.js";
 import type { Point } from "./points.js";
 import { LineIndex } from "./positions.js";
@@ -258,9 +259,7 @@ export interface Expansion {
  */
 export function expandValue(analysis: Pick<Analysis, "text" | "ast">, node: A.Expr): Expansion | null {
   try {
-    const lets = new Map<string, A.LetDecl>();
-    for (const s of analysis.ast.statements) if (s.kind === "Let" && !lets.has(s.name.text)) lets.set(s.name.text, s);
-    const ev = new Evaluator(analysis.text, lets);
+    const ev = new Evaluator(analysis.text, letTable(analysis.ast));
     const target = node.kind === "Swept" ? node.values : node;
     const setLike = ["List", "Alternatives", "Range", "Geometric", "Ref"].includes(target.kind);
     if (!setLike && node.kind !== "Swept") return null;

@@ -7,6 +7,7 @@ import { TextDocument } from "vscode-languageserver-textdocument";
 import { analyze, bindCall, MODELS, positionalParam } from "../../src/compiler/index.js";
 import { hoverAt } from "../../src/lsp/hover.js";
 import { analyzeDocument } from "../../src/lsp/language.js";
+import { usageAt } from "../../src/lsp/names.js";
 
 function hoverOf(text: string, word: string): string {
   const analysis = analyzeDocument(TextDocument.create("file:///t.lth", "lth", 1, text));
@@ -56,5 +57,23 @@ describe("argument binding shared by compiler and hover", () => {
     expect(binding.problems.map((p) => p.kind)).toEqual(["tooMany", "duplicate"]);
     expect([...binding.args.keys()]).toEqual(["depth", "k"]);
     expect(analysis.diagnostics.map((d) => d.message)).toContain("too many arguments: `wrn` takes wrn(depth, k)");
+  });
+});
+
+describe("one resolver for names, shared by compiler and editor", () => {
+  // `k` is both a let and a parameter swept in the sweep: the compiler reads the use in pgd as the let.
+  const text = "let k = 4\nsweep s: wrn(20, k in [1, 2]) under pgd(linf, 0.1, k)\n";
+
+  it("the compiler takes the let", () => {
+    const points = analyze(text, "t.lth").points;
+    expect(points.map((p) => p.train.adversary.kind === "pgd" && p.train.adversary.steps)).toEqual([4, 4]);
+  });
+
+  it("go-to-definition from the use goes to the let, as the compiler reads it", () => {
+    const analysis = analyzeDocument(TextDocument.create("file:///t.lth", "lth", 1, text));
+    const use = text.lastIndexOf("k)");
+    const usage = usageAt(analysis, use);
+    expect(usage?.definition.kind).toBe("let");
+    expect(usage?.definition.nameRange.start.offset).toBe(text.indexOf("k ="));
   });
 });
