@@ -1,7 +1,8 @@
 /**
- * Everything a .lth name can mean, with one-line docs, parameters and defaults. The
- * checker resolves names here (and suggests near misses); the LSP uses it for
- * completion and hover. Adding a construct starts here.
+ * Everything a .lth name can mean, with one-line docs, parameters and defaults: the
+ * language's schema. Argument binding (bind.ts), the checker's parameter checks and
+ * messages (values.ts), hover, completion and signatures all read these declarations.
+ * Adding a construct starts here; docs/schema.md walks through it.
  */
 import { DATASETS } from "./datasets.js";
 import { DEFAULTS } from "./defaults.js";
