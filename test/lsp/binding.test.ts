@@ -6,8 +6,9 @@ import { describe, expect, it } from "vitest";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { analyze, bindCall, MODELS, positionalParam } from "../../src/compiler/index.js";
 import { hoverAt } from "../../src/lsp/hover.js";
-import { analyzeDocument } from "../../src/lsp/language.js";
+import { analyzeDocument, lexText } from "../../src/lsp/language.js";
 import { usageAt } from "../../src/lsp/names.js";
+import { signatureHelpAt } from "../../src/lsp/signature-help.js";
 
 function hoverOf(text: string, word: string): string {
   const analysis = analyzeDocument(TextDocument.create("file:///t.lth", "lth", 1, text));
@@ -75,5 +76,29 @@ describe("one resolver for names, shared by compiler and editor", () => {
     const usage = usageAt(analysis, use);
     expect(usage?.definition.kind).toBe("let");
     expect(usage?.definition.nameRange.start.offset).toBe(text.indexOf("k ="));
+  });
+});
+
+describe("signature help binds as the compiler does", () => {
+  const active = (text: string) => {
+    const help = signatureHelpAt(lexText(text), text.length);
+    const signature = help?.signatures[0];
+    const index = help?.activeParameter;
+    if (!signature || index === undefined || index === null) return null;
+    const [from, to] = signature.parameters?.[index]?.label as [number, number];
+    return signature.label.slice(from, to);
+  };
+
+  it("highlights the parameter the cursor's argument fills", () => {
+    expect(active("sweep s: convnet(32, 64, ")).toBe("channels…");
+    expect(active("under pgd(linf, 0.1, 2, ")).toBe("step=eps/n");
+    expect(active("under pgd(linf, bn=")).toBe("bn=eval");
+    expect(active("under fgsm(linf, ")).toBe("eps");
+    expect(signatureHelpAt(lexText("epochs 3"), 8)).toBeNull();
+  });
+
+  it("spells the signature from the declaration", () => {
+    const help = signatureHelpAt(lexText("sweep s: wrn("), 13);
+    expect(help?.signatures[0]?.label).toBe("wrn(depth, k)");
   });
 });

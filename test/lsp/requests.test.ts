@@ -81,6 +81,7 @@ describe("request wrapper", () => {
 const SERVED_BY: Record<string, string> = {
   completionProvider: "onCompletion",
   hoverProvider: "onHover",
+  signatureHelpProvider: "onSignatureHelp",
   inlayHintProvider: "languages.inlayHint.on",
   documentFormattingProvider: "onDocumentFormatting",
   documentSymbolProvider: "onDocumentSymbol",
