@@ -1,7 +1,8 @@
 /**
- * Everything a .lth name can mean, with one-line docs, parameters and defaults. The
- * checker resolves names here (and suggests near misses); the LSP uses it for
- * completion and hover. Adding a construct starts here.
+ * Everything a .lth name can mean, with one-line docs, parameters and defaults: the
+ * language's schema. Argument binding (bind.ts), the checker's parameter checks and
+ * messages (values.ts), hover, completion and signatures all read these declarations.
+ * Adding a construct starts here; docs/schema.md walks through it.
  */
 import { DATASETS } from "./datasets.js";
 import { DEFAULTS } from "./defaults.js";
@@ -20,11 +21,23 @@ export type EntryKind =
   | "option"
   | "unit";
 
+/**
+ * One parameter of a construct: the declaration that argument binding (bind.ts), the
+ * checker's messages, hover, completion and signatures all read.
+ */
 export interface ParamDoc {
   name: string;
   doc: string;
   /** Spelled-out default; absent when the parameter is required. */
   default?: string;
+  /** Takes every positional argument from its position on (`lenet(300, 100)`). */
+  variadic?: boolean;
+  /** The names it takes, for a parameter that is a choice (`linf` or `l2`); checked and completed from here. */
+  values?: readonly string[];
+  /** What a value of it is called in messages ("unknown label source `x`"); defaults to the name. */
+  noun?: string;
+  /** For a whole-number parameter: its least value, and what a value is called in messages ("a layer width"). */
+  count?: { min: number; what: string };
 }
 
 export interface CatalogEntry {
@@ -213,8 +226,12 @@ export const MODELS: readonly CatalogEntry[] = [
     "WideResNet v1 for CIFAR (Conv-BN-ReLU, 1×1 projection shortcuts): depth = 6n+2, widths 16k/32k/64k.",
     "wrn(depth, k)",
     [
-      { name: "depth", doc: "6n+2 layers: 3 stages of n basic blocks (20, 32, 44, 56, 110…)" },
-      { name: "k", doc: "width multiplier (wrn(20,1) is ResNet-20)" },
+      {
+        name: "depth",
+        doc: "6n+2 layers: 3 stages of n basic blocks (20, 32, 44, 56, 110…)",
+        count: { min: 1, what: "a depth" },
+      },
+      { name: "k", doc: "width multiplier (wrn(20,1) is ResNet-20)", count: { min: 1, what: "a width multiplier" } },
     ],
     "wrn(20, 8)",
   ),
@@ -223,7 +240,7 @@ export const MODELS: readonly CatalogEntry[] = [
     "resnet",
     "ResNet v1 for CIFAR, width 1 (resnet(d) = wrn(d, 1)); depth = 6n+2.",
     "resnet(depth)",
-    [{ name: "depth", doc: "6n+2 layers" }],
+    [{ name: "depth", doc: "6n+2 layers", count: { min: 1, what: "a depth" } }],
     "resnet(20)",
   ),
   entry(
@@ -231,7 +248,14 @@ export const MODELS: readonly CatalogEntry[] = [
     "lenet",
     "Fully connected ReLU network with these hidden layer widths (LeNet-300-100 is lenet(300, 100)).",
     "lenet(h1, h2, …)",
-    [{ name: "hidden", doc: "hidden layer widths, one or more" }],
+    [
+      {
+        name: "hidden",
+        doc: "hidden layer widths, one or more",
+        variadic: true,
+        count: { min: 1, what: "a layer width" },
+      },
+    ],
     "lenet(300, 100)",
   ),
   entry(
@@ -240,8 +264,18 @@ export const MODELS: readonly CatalogEntry[] = [
     "Small conv net: per channel count a 3×3 conv–ReLU–2×2 max-pool stage, then a dense hidden layer and the classifier.",
     `convnet(c1, c2, …, hidden=${DEFAULTS.convnetHidden})`,
     [
-      { name: "channels", doc: "channel counts of the conv stages, one or more" },
-      { name: "hidden", doc: "dense hidden units", default: String(DEFAULTS.convnetHidden) },
+      {
+        name: "channels",
+        doc: "channel counts of the conv stages, one or more",
+        variadic: true,
+        count: { min: 1, what: "a channel count" },
+      },
+      {
+        name: "hidden",
+        doc: "dense hidden units",
+        default: String(DEFAULTS.convnetHidden),
+        count: { min: 1, what: "a number of hidden units" },
+      },
     ],
     "convnet(32, 64)",
   ),
@@ -254,12 +288,61 @@ export const DATASET_ENTRIES: readonly CatalogEntry[] = Object.values(DATASETS).
     d.doc,
     `${d.name}(train=${d.trainSize}, test=${d.testSize})`,
     [
-      { name: "train", doc: "use only the first N training examples", default: `all (${d.trainSize})` },
-      { name: "test", doc: "use only the first N test examples", default: `all (${d.testSize})` },
+      {
+        name: "train",
+        doc: "use only the first N training examples",
+        default: `all (${d.trainSize})`,
+        count: { min: 1, what: "a number of examples" },
+      },
+      {
+        name: "test",
+        doc: "use only the first N test examples",
+        default: `all (${d.testSize})`,
+        count: { min: 1, what: "a number of examples" },
+      },
     ],
     d.name,
   ),
 );
+
+export const NORMS: readonly CatalogEntry[] = [
+  entry("norm", "linf", "ℓ∞ ball: steps follow the gradient's sign, δ is clamped to [−ε, ε]."),
+  entry("norm", "l2", "ℓ2 ball: steps follow the normalised gradient, δ is rescaled to ‖δ‖₂ ≤ ε."),
+];
+
+/** PGD's parameters; FGSM shares its norm, radius and options. */
+const PGD_PARAMS: readonly ParamDoc[] = [
+  { name: "norm", doc: "`linf` or `l2`", values: NORMS.map((n) => n.name) },
+  { name: "eps", doc: "radius ε of the perturbation ball, > 0 (pixels are in [0,1])" },
+  {
+    name: "n",
+    doc: "number of steps, an integer ≥ 0 (0 = standard training)",
+    count: { min: 0, what: "a number of steps" },
+  },
+  { name: "step", doc: "step size a ≤ ε", default: "eps/n" },
+  {
+    name: "start",
+    doc: "`random` (uniform in the ε-ball) or `zero`",
+    default: "random",
+    values: ["random", "zero"],
+  },
+  {
+    name: "labels",
+    doc: "`predicted` (label-leaking mitigation: y = argmax f(x)) or `true`",
+    default: DEFAULTS.pgd.labels,
+    values: ["predicted", "true"],
+    noun: "label source",
+  },
+  {
+    name: "bn",
+    doc: "BatchNorm statistics during the attack: `eval` (running) or `train` (batch); never updated",
+    default: DEFAULTS.pgd.bn,
+    values: ["eval", "train"],
+    noun: "BatchNorm mode",
+  },
+];
+
+const pgdParam = (name: string): ParamDoc => PGD_PARAMS.find((p) => p.name === name)!;
 
 export const ADVERSARIES: readonly CatalogEntry[] = [
   entry("adversary", "none", "No adversary: standard training (or clean evaluation)."),
@@ -268,30 +351,17 @@ export const ADVERSARIES: readonly CatalogEntry[] = [
     "pgd",
     "Projected gradient descent PGD_{norm,eps,n}: n steps of size `step` from a random start; n = 0 means standard training.",
     "pgd(norm, eps, n, step=eps/n, start=random, labels=predicted, bn=eval)",
-    [
-      { name: "norm", doc: "`linf` or `l2`" },
-      { name: "eps", doc: "radius ε of the perturbation ball, > 0 (pixels are in [0,1])" },
-      { name: "n", doc: "number of steps, an integer ≥ 0 (0 = standard training)" },
-      { name: "step", doc: "step size a ≤ ε", default: "eps/n" },
-      { name: "start", doc: "`random` (uniform in the ε-ball) or `zero`", default: "random" },
-      {
-        name: "labels",
-        doc: "`predicted` (label-leaking mitigation: y = argmax f(x)) or `true`",
-        default: DEFAULTS.pgd.labels,
-      },
-      {
-        name: "bn",
-        doc: "BatchNorm statistics during the attack: `eval` (running) or `train` (batch); never updated",
-        default: DEFAULTS.pgd.bn,
-      },
-    ],
+    [...PGD_PARAMS],
     "pgd(linf, 0.1, 2)",
   ),
-];
-
-export const NORMS: readonly CatalogEntry[] = [
-  entry("norm", "linf", "ℓ∞ ball: steps follow the gradient's sign, δ is clamped to [−ε, ε]."),
-  entry("norm", "l2", "ℓ2 ball: steps follow the normalised gradient, δ is rescaled to ‖δ‖₂ ≤ ε."),
+  entry(
+    "adversary",
+    "fgsm",
+    "Fast gradient sign method with a random start: one step of size ε from a random point of the ε-ball, i.e. exactly pgd(norm, eps, 1) (same runs, same job ids).",
+    "fgsm(norm, eps, labels=predicted, bn=eval)",
+    [pgdParam("norm"), pgdParam("eps"), pgdParam("labels"), pgdParam("bn")],
+    "fgsm(linf, 8/255)",
+  ),
 ];
 
 export const STRATEGIES: readonly CatalogEntry[] = [
@@ -314,7 +384,14 @@ export const STRATEGIES: readonly CatalogEntry[] = [
     "random",
     "Random baseline: a random mask of the same density (global by default: every weight equally likely).",
     "random(scope=global)",
-    [{ name: "scope", doc: "`global` (thesis) or `layerwise` (open_lth)", default: "global" }],
+    [
+      {
+        name: "scope",
+        doc: "`global` (thesis) or `layerwise` (open_lth)",
+        default: "global",
+        values: ["global", "layerwise"],
+      },
+    ],
     "random",
   ),
 ];
@@ -327,7 +404,7 @@ export const AUGMENTATIONS: readonly CatalogEntry[] = [
     "crop",
     "Zero-pad by n pixels per side, then a random crop back to size.",
     "crop(n)",
-    [{ name: "n", doc: "padding in pixels" }],
+    [{ name: "n", doc: "padding in pixels", count: { min: 0, what: "a padding in pixels" } }],
     "crop(4)",
   ),
 ];
@@ -389,6 +466,13 @@ export const catalog = {
 } as const;
 
 export type Catalog = typeof catalog;
+
+/** The catalog entry of a construct that takes arguments, by kind and name (`params` drive binding). */
+export function construct(list: readonly CatalogEntry[], name: string): CatalogEntry {
+  const found = list.find((e) => e.name === name);
+  if (!found) throw new Error(`catalog: no entry \`${name}\``);
+  return found;
+}
 
 /** Every entry with this name (a name such as `random` has several meanings). */
 export function lookup(name: string): CatalogEntry[] {

@@ -13,6 +13,7 @@ import { DEFAULTS } from "./defaults.js";
 import { CODES, type Diagnostic, suggest } from "./diagnostics.js";
 import { type Alt, type Binding, Evaluator, mergeParams } from "./evaluator.js";
 import type { SettingKey } from "./lexer.js";
+import { letTable } from "./lookup.js";
 import type { Point } from "./points.js";
 import { type AugmentValue, type DatasetValue, type StrategyValue, type TimeValue, Values } from "./values.js";
 
@@ -142,18 +143,16 @@ function startOf(file: A.FileNode): { range: A.Range } {
 }
 
 function collectLets(file: A.FileNode, text: string): { map: Map<string, A.LetDecl>; diagnostics: Diagnostic[] } {
-  const map = new Map<string, A.LetDecl>();
+  const map = letTable(file);
   const scratch = new Evaluator(text, map);
   for (const s of file.statements) {
-    if (s.kind !== "Let" || s.name.text === "") continue;
-    if (map.has(s.name.text)) {
-      scratch.report(
-        CODES.duplicateDefinition,
-        s.name,
-        `\`${s.name.text}\` is already defined`,
-        "each let name is defined once",
-      );
-    } else map.set(s.name.text, s);
+    if (s.kind !== "Let" || s.name.text === "" || map.get(s.name.text) === s) continue;
+    scratch.report(
+      CODES.duplicateDefinition,
+      s.name,
+      `\`${s.name.text}\` is already defined`,
+      "each let name is defined once",
+    );
   }
   return { map, diagnostics: scratch.diagnostics };
 }

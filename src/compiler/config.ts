@@ -1,3 +1,5 @@
+import type { AddedField } from "./hash.js";
+
 /**
  * The fully resolved configuration of training runs: the contract between the
  * compiler (which produces it from .lth text) and the runtime (which executes it).
@@ -88,3 +90,19 @@ export interface PruneConfig {
   /** The rewind point theta_r: sparse training restarts here. */
   rewind: TrainTime;
 }
+
+/**
+ * How job identity grows (docs/planner.md, "Job identity"): every field of TrainConfig and
+ * PruneConfig that existed when job ids were first published is always hashed. A field added
+ * later must be listed here with its neutral value (the value that reproduces the earlier
+ * behaviour), so that existing job ids stay as they were: the planner hashes it only when a
+ * run sets it to something else. Paths start at TrainConfig (`train`) or PruneConfig (`prune`).
+ * test/golden/job-ids pins today's ids and test/planner/identity.test.ts checks that every
+ * config field is either a release-1 field or listed here.
+ */
+export interface AddedFields {
+  train: readonly AddedField[];
+  prune: readonly AddedField[];
+}
+
+export const ADDED_FIELDS: AddedFields = { train: [], prune: [] };

@@ -9,6 +9,7 @@ import { CODES, type Diagnostic } from "./diagnostics.js";
 import { Evaluator } from "./evaluator.js";
 import { type ChunkCache, parseReusing } from "./incremental.js";
 import * as T from "./lexer.js";
+import { letTable } from "./lookup.js";
 import { type ParseOutput, parse } from "./parser.js";
 import type { Point } from "./points.js";
 import { LineIndex } from "./positions.js";
@@ -40,6 +41,7 @@ export type {
   Swept,
 } from "./ast.js";
 export { children, nodeAt, walk } from "./ast.js";
+export { type Binding, type BindProblem, bindCall, isRequired, positionalParam, signatureOf } from "./bind.js";
 export {
   ADVERSARIES,
   AUGMENTATIONS,
@@ -70,15 +72,13 @@ export {
   suggest,
 } from "./diagnostics.js";
 export { formatExpr, formatSpec } from "./format.js";
-export { KEYWORDS, SETTING_KEYWORDS, type SettingKey } from "./lexer.js";
+export { KEYWORDS, SETTING_KEYWORDS, type SettingKey, type TokenKind, tokenKind } from "./lexer.js";
 export { type ParseOutput, parse, type SyntaxProblem } from "./parser.js";
 export type { Point } from "./points.js";
 export { LineIndex } from "./positions.js";
 
-export type TokenKind = "keyword" | "setting" | "name" | "number" | "operator" | "punctuation" | "comment";
-
 export interface Token {
-  kind: TokenKind;
+  kind: T.TokenKind;
   text: string;
   range: A.Range;
 }
@@ -236,21 +236,10 @@ function analyzeUnsafe(text: string, file: string, reuse?: SyntaxAnalysis): Anal
   };
 }
 
-function tokenKind(tok: IToken): TokenKind {
-  const t = tok.tokenType;
-  if (t === T.Comment) return "comment";
-  if (t === T.NumberLit) return "number";
-  if (t === T.Identifier) return "name";
-  if (t.CATEGORIES?.includes(T.SettingKeyword)) return "setting";
-  if (t === T.Sweep || t === T.Let || t === T.In || t === T.By) return "keyword";
-  if ([T.Pipe, T.Plus, T.Star, T.Slash, T.Caret, T.DotDot, T.Equals].includes(t)) return "operator";
-  return "punctuation";
-}
-
 function toTokens(tokens: IToken[], lines: LineIndex): Token[] {
   return tokens
     .map((t) => ({
-      kind: tokenKind(t),
+      kind: T.tokenKind(t.tokenType),
       text: t.image,
       range: lines.range(t.startOffset, (t.endOffset ?? t.startOffset) + 1),
     }))
@@ -270,9 +259,7 @@ export interface Expansion {
  */
 export function expandValue(analysis: Pick<Analysis, "text" | "ast">, node: A.Expr): Expansion | null {
   try {
-    const lets = new Map<string, A.LetDecl>();
-    for (const s of analysis.ast.statements) if (s.kind === "Let" && !lets.has(s.name.text)) lets.set(s.name.text, s);
-    const ev = new Evaluator(analysis.text, lets);
+    const ev = new Evaluator(analysis.text, letTable(analysis.ast));
     const target = node.kind === "Swept" ? node.values : node;
     const setLike = ["List", "Alternatives", "Range", "Geometric", "Ref"].includes(target.kind);
     if (!setLike && node.kind !== "Swept") return null;

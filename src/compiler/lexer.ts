@@ -110,5 +110,27 @@ export const allTokens: TokenType[] = [
 
 export const lthLexer = new Lexer(allTokens, { positionTracking: "full", ensureOptimizations: false });
 
+/** What a token is, for highlighting and for the editor's features: one classification for the CLI and the LSP. */
+export type TokenKind = "keyword" | "setting" | "name" | "number" | "operator" | "punctuation" | "comment";
+
+const OPERATORS: readonly TokenType[] = [Pipe, Plus, Star, Slash, Caret, DotDot, Equals];
+
+function kindOf(type: TokenType): TokenKind {
+  if (type === Comment) return "comment";
+  if (type === NumberLit) return "number";
+  if (type === Identifier) return "name";
+  if (type.CATEGORIES?.includes(SettingKeyword)) return "setting";
+  if (type === Sweep || type === Let || type === In || type === By) return "keyword";
+  if (OPERATORS.includes(type)) return "operator";
+  return "punctuation";
+}
+
+const KINDS: ReadonlyMap<TokenType, TokenKind> = new Map(allTokens.map((type) => [type, kindOf(type)]));
+
+/** The kind of a token of this type (a lookup: it runs for every token on every keystroke). */
+export function tokenKind(type: TokenType): TokenKind {
+  return KINDS.get(type) ?? kindOf(type);
+}
+
 /** Every reserved word, for completion and for telling names from keywords. */
 export const KEYWORDS: readonly string[] = ["sweep", "let", "in", "by", ...SETTING_KEYWORDS];

@@ -1,9 +1,10 @@
 /**
  * Names a .lth file defines and where they are used: `let` names (file-wide),
  * swept parameter names (`k in [1, 8]`, scoped to their sweep) and sweep names.
- * Pure AST queries for tools (the LSP's definition, references, semantic tokens).
+ * Pure AST queries: the checker's table of lets and the LSP's definition, references
+ * and semantic tokens, so that a name means the same thing to both.
  */
-import { type FileNode, type Node, type Range, walk } from "./ast.js";
+import { type FileNode, type LetDecl, type Node, type Range, walk } from "./ast.js";
 
 export type DefinitionKind = "let" | "param" | "sweep";
 
@@ -69,14 +70,26 @@ export function definitionsOf(file: FileNode): Definition[] {
   return definitions;
 }
 
-/** The definition a use at `range` refers to: a parameter of the enclosing sweep first, then a `let`. */
+/**
+ * The file's `let` declarations by name; a name defined twice means its first definition
+ * (the second is an error, E016). The evaluator looks lets up here.
+ */
+export function letTable(file: FileNode): Map<string, LetDecl> {
+  const lets = new Map<string, LetDecl>();
+  for (const s of file.statements)
+    if (s.kind === "Let" && s.name.text !== "" && !lets.has(s.name.text)) lets.set(s.name.text, s);
+  return lets;
+}
+
+/**
+ * The definition a use at `range` refers to, by the evaluator's rule (evaluator.ts,
+ * `sweepable` then `number`): the `let` of that name (its first definition), else the
+ * parameter swept under that name in the enclosing sweep.
+ */
 export function resolve(definitions: Definition[], name: string, range: Range): Definition | null {
-  const candidates = definitions.filter((d) => d.name === name && d.kind !== "sweep");
-  const param = candidates.find((d) => d.kind === "param" && d.scope && within(d.scope, range));
-  if (param) return param;
-  const lets = candidates.filter((d) => d.kind === "let");
-  const before = lets.filter((d) => d.range.start.offset <= range.start.offset);
-  return before[before.length - 1] ?? lets[0] ?? null;
+  const binding = definitions.find((d) => d.kind === "let" && d.name === name);
+  if (binding) return binding;
+  return definitions.find((d) => d.kind === "param" && d.name === name && d.scope && within(d.scope, range)) ?? null;
 }
 
 /** Every use of every definition. */

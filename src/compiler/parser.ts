@@ -1,15 +1,15 @@
 /**
  * Chevrotain parser building the AST directly (embedded actions), with error recovery
  * on so that one pass reports every syntax error. Built once and reused: construction
- * (grammar analysis) is the expensive part.
+ * (grammar analysis) is the expensive part. Only Chevrotain's public API is used: the
+ * wording of syntax errors comes from an IParserErrorMessageProvider (`messages`).
  */
 import {
-  EarlyExitException,
   EmbeddedActionsParser,
   type ILexingResult,
+  type IParserErrorMessageProvider,
   type IRecognitionException,
   type IToken,
-  NoViableAltException,
   type TokenType,
   tokenMatcher,
 } from "chevrotain";
@@ -60,54 +60,13 @@ function nodeEnd(n: { range?: A.Range } | undefined): number {
   return n?.range?.end?.offset ?? Number.NaN;
 }
 
-/** The parts of Chevrotain's recovery engine that lthc adjusts (not in its public types). */
-interface Recovering {
-  attemptInRepetitionRecovery: (...args: unknown[]) => void;
-  RULE_STACK_IDX: number;
-  raiseNoAltException: (...args: unknown[]) => never;
-  raiseEarlyExitException: (...args: unknown[]) => never;
-  SAVE_ERROR: (error: Error) => Error;
-}
-
 class LthParser extends EmbeddedActionsParser {
   lines = new LineIndex("");
   junk: SyntaxProblem[] = [];
 
   constructor() {
-    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3 });
+    super(T.allTokens, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: messages });
     this.performSelfAnalysis();
-    this.stopWithoutRecovery();
-    this.raiseWithoutMessages();
-  }
-
-  /**
-   * Chevrotain spells out every token sequence an alternative could have taken in its
-   * "no viable alternative" message, walking the grammar on each error: most of the cost
-   * of reparsing a half-typed statement. lthc words its own messages (syntaxProblem) from
-   * the tokens around the error, so the exception carries only those.
-   */
-  private raiseWithoutMessages(): void {
-    const engine = this as unknown as Recovering;
-    engine.raiseNoAltException = () => {
-      throw engine.SAVE_ERROR(new NoViableAltException("no viable alternative", this.LA(1), this.LA(0)));
-    };
-    engine.raiseEarlyExitException = () => {
-      throw engine.SAVE_ERROR(new EarlyExitException("expected at least one more", this.LA(1), this.LA(0)));
-    };
-  }
-
-  /**
-   * A span parse ends its top loop at the next chunk on purpose. Chevrotain would take
-   * that for an error and skip the lookahead tokens to the end; the whole-text parse never
-   * ends its top loop there (a chunk starts with `sweep` or `let`), so neither may this.
-   */
-  private stopWithoutRecovery(): void {
-    const engine = this as unknown as Recovering;
-    const recover = engine.attemptInRepetitionRecovery;
-    engine.attemptInRepetitionRecovery = (...args: unknown[]) => {
-      if (engine.RULE_STACK_IDX === 0 && this.LA(1).startOffset >= this.stopAt) return;
-      recover.apply(this, args);
-    };
   }
 
   private mk(start: number, end: number): A.Range {
@@ -139,6 +98,30 @@ class LthParser extends EmbeddedActionsParser {
   stoppedAt = Number.NaN;
 
   public file = this.RULE("file", (): A.FileNode => {
+    this.statements();
+    this.ACTION(() => {
+      this.stoppedAt = this.LA(1).startOffset;
+    });
+    return { kind: "File", statements: this.collected, range: this.mk(0, this.lines.text.length) };
+  });
+
+  /**
+   * The statements of one chunk, up to where the next chunk begins (`stopAt`, always a
+   * top-level `sweep` or `let`; see incremental.ts). That keyword is part of the grammar
+   * after the loop, so the loop ends there as the whole-text parse's loop ends at the end
+   * of the input: nothing for error recovery to skip.
+   */
+  public span = this.RULE("span", (): A.FileNode => {
+    this.statements();
+    this.ACTION(() => {
+      this.stoppedAt = this.LA(1).startOffset;
+    });
+    this.OR3([{ ALT: () => this.CONSUME3(T.Sweep) }, { ALT: () => this.CONSUME3(T.Let) }]);
+    return { kind: "File", statements: this.collected, range: this.mk(0, this.lines.text.length) };
+  });
+
+  /** Top-level statements, and stray tokens reported once per run; part of both top rules. */
+  private statements(): void {
     const statements = this.collected;
     let lastWasJunk = false;
     this.MANY({
@@ -196,11 +179,7 @@ class LthParser extends EmbeddedActionsParser {
         ]);
       },
     });
-    this.ACTION(() => {
-      this.stoppedAt = this.LA(1).startOffset;
-    });
-    return { kind: "File", statements, range: this.mk(0, this.lines.text.length) };
-  });
+  }
 
   public letDecl = this.RULE(
     "letDecl",
@@ -606,7 +585,8 @@ function runParser(text: string, lines: LineIndex, tokens: IToken[], stopAt: num
   const stackTraceLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    parser.file();
+    if (stopAt < Number.POSITIVE_INFINITY) parser.span();
+    else parser.file();
   } catch {
     crashed = true;
     problems.push({ message: "could not parse this file", start: 0, end: 0 });
@@ -630,42 +610,63 @@ function describe(tok: IToken | undefined): string {
   return `\`${tok.image}\``;
 }
 
-/** Friendly messages keyed on what came just before the error. */
+/** Tokens whose absence is worded as what was expected instead of what came before. */
+const EXPECTED_WORDING: ReadonlyMap<TokenType, string> = new Map([
+  [T.RParen, "`)` or `,`"],
+  [T.RBracket, "`]` or `,`"],
+  [T.RBrace, "a setting or `}`"],
+  [T.Equals, "`=`"],
+  [T.Colon, "`:`"],
+]);
+
+/** Tokens after which a value is expected. */
+const BEFORE_VALUE = new Set(["|", ",", "=", "+", "*", "/", "(", "[", "..", "by", ":"]);
+
+/**
+ * lthc's wording of a syntax error, from the token found, the one before it and (when the
+ * parser expected one token) that token type: keyed on what came just before the error.
+ */
+function wording(found: IToken | undefined, previous: IToken | undefined, expected?: TokenType): string {
+  const shown = describe(found);
+  const prevImage = previous?.image ?? "";
+  const expectedWording = expected ? EXPECTED_WORDING.get(expected) : undefined;
+  if (prevImage === "sweep") return `expected a model such as \`wrn(20,1)\` after \`sweep\`, found ${shown}`;
+  if (previous && tokenMatcher(previous, T.SettingKeyword))
+    return `expected a value after \`${prevImage}\`, found ${shown}`;
+  if (prevImage === "let") return `expected a name after \`let\`, found ${shown}`;
+  if (prevImage === "in") return `expected values after \`in\`, such as \`[1, 8]\`, found ${shown}`;
+  if (prevImage === "^") return `expected exponents after \`^\`, such as \`[2..16]\`, found ${shown}`;
+  if (expectedWording) return `expected ${expectedWording}, found ${shown}`;
+  if (BEFORE_VALUE.has(prevImage)) return `expected a value after \`${prevImage}\`, found ${shown}`;
+  return `unexpected ${shown}`;
+}
+
+/**
+ * Chevrotain's hook for the text of its recognition errors: lthc's own wording, built from
+ * the tokens it is given rather than from the expected token sequences (which Chevrotain
+ * computes whatever the provider does with them).
+ */
+const messages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage: ({ expected, actual, previous }) => wording(actual, previous, expected),
+  buildNotAllInputParsedMessage: ({ firstRedundant }) => wording(firstRedundant, undefined),
+  buildNoViableAltMessage: ({ actual, previous }) => wording(actual[0], previous),
+  buildEarlyExitMessage: ({ actual, previous }) => wording(actual[0], previous),
+};
+
+/** Hints for the errors whose wording alone does not show the way out. */
+function hintAfter(previous: IToken | undefined): string | undefined {
+  if (previous?.image === "sweep")
+    return "a sweep reads like: sweep name: wrn(20, 1) under pgd(linf, 0.1, 2) prune global at 50%";
+  if (previous?.image === "let") return "let eps = 0.1";
+  return undefined;
+}
+
+/** A recognition error as a SyntaxProblem: its message is already lthc's wording (`messages`). */
 function syntaxProblem(e: IRecognitionException, text: string): SyntaxProblem {
   const tok = e.token;
   const prev = (e as IRecognitionException & { previousToken?: IToken }).previousToken;
   const isEof = !tok || tok.tokenType?.name === "EOF";
   const start = isEof ? text.length : tok.startOffset;
   const end = isEof ? text.length : (tok.endOffset ?? tok.startOffset) + 1;
-  const found = describe(tok);
-  const prevImage = prev?.image ?? "";
-  const expectedClose = /Expecting token of type --> (\w+) <--/.exec(e.message)?.[1];
-  let message = `unexpected ${found}`;
-  let hint: string | undefined;
-  if (prevImage === "sweep") {
-    message = `expected a model such as \`wrn(20,1)\` after \`sweep\`, found ${found}`;
-    hint = "a sweep reads like: sweep name: wrn(20, 1) under pgd(linf, 0.1, 2) prune global at 50%";
-  } else if (prev && tokenMatcher(prev, T.SettingKeyword)) {
-    message = `expected a value after \`${prevImage}\`, found ${found}`;
-  } else if (prevImage === "let") {
-    message = `expected a name after \`let\`, found ${found}`;
-    hint = "let eps = 0.1";
-  } else if (prevImage === "in") {
-    message = `expected values after \`in\`, such as \`[1, 8]\`, found ${found}`;
-  } else if (prevImage === "^") {
-    message = `expected exponents after \`^\`, such as \`[2..16]\`, found ${found}`;
-  } else if (expectedClose === "RParen") {
-    message = `expected \`)\` or \`,\`, found ${found}`;
-  } else if (expectedClose === "RBracket") {
-    message = `expected \`]\` or \`,\`, found ${found}`;
-  } else if (expectedClose === "RBrace") {
-    message = `expected a setting or \`}\`, found ${found}`;
-  } else if (expectedClose === "Equals") {
-    message = `expected \`=\`, found ${found}`;
-  } else if (expectedClose === "Colon") {
-    message = `expected \`:\`, found ${found}`;
-  } else if (["|", ",", "=", "+", "*", "/", "(", "[", "..", "by", ":"].includes(prevImage)) {
-    message = `expected a value after \`${prevImage}\`, found ${found}`;
-  }
-  return { message, start, end, hint };
+  return { message: e.message, start, end, hint: hintAfter(prev) };
 }

@@ -2,9 +2,9 @@
  * The planner: sweep points → a DAG of shared jobs named by content hashes.
  * Pure: no I/O. The sharing rules are documented in docs/planner.md.
  */
-import type { PruneConfig, TrainConfig, TrainTime } from "./config.js";
+import { ADDED_FIELDS, type AddedFields, type PruneConfig, type TrainConfig, type TrainTime } from "./config.js";
 import { NO_COST, trainingCost } from "./cost.js";
-import { canonicalize, canonicalNumber, contentHash, hashText } from "./hash.js";
+import { type AddedField, canonicalize, canonicalNumber, contentHash, hashText, omitNeutral } from "./hash.js";
 import type { DenseJob, Job, MaskJob, Plan, PlanPoint, PlanSummary, SparseJob, WeightsRef } from "./plan-types.js";
 import type { Point } from "./points.js";
 
@@ -23,15 +23,16 @@ function timeKey(at: TrainTime | "final"): string {
 }
 
 /**
- * Every field of a PruneConfig, in a fixed order (a canonical form without sorting keys).
- * `rest` must be empty: a field added to PruneConfig fails to type-check here until it is
- * part of the key.
+ * Every field of a PruneConfig: the release-1 fields in a fixed order (a canonical form
+ * without sorting keys), then any field added since as canonical JSON, unless it holds its
+ * neutral value (`added`), so that adding a field renames no existing job.
  */
-function pruneKey(prune: PruneConfig): string {
+function pruneKey(prune: PruneConfig, added: readonly AddedField[]): string {
   const { strategy, scope, method, fraction, density, rewind, ...rest } = prune;
-  const unkeyed: Record<string, never> = rest;
-  void unkeyed;
-  return `${strategy}|${scope}|${method}|${fraction}|${density}|${timeKey(rewind)}`;
+  const key = `${strategy}|${scope}|${method}|${fraction}|${density}|${timeKey(rewind)}`;
+  if (Object.keys(rest).length === 0) return key;
+  const extra = omitNeutral(rest, added) as Record<string, unknown>;
+  return Object.keys(extra).length === 0 ? key : `${key}|${canonicalize(extra)}`;
 }
 
 export function compareTime(a: TrainTime, b: TrainTime): number {
@@ -60,12 +61,14 @@ export function impLevelDensities(fraction: number, density: number): number[] {
 
 /**
  * The content hash of a training configuration, which every job of a point builds on.
- * Test adversaries are a set: their order and repetitions do not change any result.
+ * Test adversaries are a set: their order and repetitions do not change any result. Fields
+ * added since release 1 are left out while they hold their neutral value (`added`).
  */
-export function trainHash(train: TrainConfig): string {
-  const adversaries = new Map(train.testAdversaries.map((adversary) => [canonicalize(adversary), adversary]));
+export function trainHash(train: TrainConfig, added: readonly AddedField[] = ADDED_FIELDS.train): string {
+  const identity = (added.length === 0 ? train : omitNeutral(train, added)) as TrainConfig;
+  const adversaries = new Map(identity.testAdversaries.map((adversary) => [canonicalize(adversary), adversary]));
   const testAdversaries = [...adversaries.keys()].sort().map((key) => adversaries.get(key));
-  return contentHash({ ...train, testAdversaries });
+  return contentHash({ ...identity, testAdversaries });
 }
 
 interface MaskSpec {
@@ -93,6 +96,8 @@ interface Run {
 }
 
 class PlanBuilder {
+  constructor(private readonly added: AddedFields) {}
+
   private readonly jobs = new Map<string, Job>();
   private readonly keep = new Map<string, Map<string, TrainTime>>();
   private readonly trainKeys = new WeakMap<TrainConfig, string>();
@@ -109,7 +114,7 @@ class PlanBuilder {
     const text = JSON.stringify(train);
     key = this.trainKeysByText.get(text);
     if (key === undefined) {
-      key = trainHash(train);
+      key = trainHash(train, this.added.train);
       this.trainKeysByText.set(text, key);
     }
     this.trainKeys.set(train, key);
@@ -201,7 +206,7 @@ class PlanBuilder {
     const { train, replicate, dense } = run;
     const weights: WeightsRef = { job: dense, at: prune.rewind };
     const hash = hashText(
-      `sparse|${run.trainKey}|${pruneKey(prune)}|${this.hashOf(choice.mask)}|${this.refKey(weights)}|${choice.level}`,
+      `sparse|${run.trainKey}|${pruneKey(prune, this.added.prune)}|${this.hashOf(choice.mask)}|${this.refKey(weights)}|${choice.level}`,
     );
     this.keepCheckpoint(dense, prune.rewind);
     const known = this.existing("sparse", hash, replicate);
@@ -396,8 +401,13 @@ export function summarize(points: PlanPoint[], jobs: Job[]): PlanSummary {
   };
 }
 
-export function buildPlan(points: readonly Point[]): Plan {
-  const builder = new PlanBuilder();
+export interface PlanOptions {
+  /** The identity rule's added fields; tests pass their own to show that adding one renames nothing. */
+  addedFields?: AddedFields;
+}
+
+export function buildPlan(points: readonly Point[], options: PlanOptions = {}): Plan {
+  const builder = new PlanBuilder(options.addedFields ?? ADDED_FIELDS);
   const planPoints = points.map((point) => builder.point(point));
   const jobs = builder.finish();
   return { version: 1, summary: summarize(planPoints, jobs), points: planPoints, jobs };

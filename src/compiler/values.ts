@@ -4,14 +4,17 @@
  * argument may itself be swept.
  */
 import type * as A from "./ast.js";
+import { bindCall, signatureOf } from "./bind.js";
 import {
   ADVERSARIES,
   AUGMENTATIONS,
+  construct,
   DATASET_ENTRIES,
   lookup,
   MODELS,
   NORMS,
   OPTIMIZERS,
+  type ParamDoc,
   STRATEGIES,
   type ValueType,
 } from "./catalog.js";
@@ -50,13 +53,6 @@ export interface StrategyValue {
 export interface TimeValue {
   amount: number;
   unit: "ep" | "it";
-}
-
-interface ParamSpec {
-  name: string;
-  required: boolean;
-  /** Takes every remaining positional argument. */
-  variadic?: boolean;
 }
 
 const names = (list: readonly { name: string }[]) => list.map((e) => e.name);
@@ -164,58 +160,49 @@ export class Values {
     return [{ value: values, node: e, params: [] }];
   }
 
-  /** Match a call's arguments to parameters; reports arity and naming problems. */
-  private bind(call: A.Call, params: ParamSpec[]): Map<string, A.Expr[]> | null {
-    const out = new Map<string, A.Expr[]>();
+  /**
+   * Match a call's arguments to the construct's declared parameters (bind.ts) and report
+   * what does not fit; null when anything does not.
+   */
+  private bind(call: A.Call, params: readonly ParamDoc[]): Map<string, A.Expr[]> | null {
     const fn = call.callee.text;
-    let position = 0;
-    let ok = true;
-    for (const arg of call.args) {
-      if (arg.value.kind === "Error") return null;
-      if (arg.name) {
-        const p = params.find((q) => q.name === arg.name!.text);
-        if (!p) {
-          const s = suggest(arg.name.text, names(params));
+    const { args, problems } = bindCall(call.args, params);
+    const paramNames = names(params);
+    for (const problem of problems) {
+      switch (problem.kind) {
+        case "syntax":
+          return null;
+        case "unknown": {
+          const given = problem.name;
+          const s = suggest(given.text, paramNames);
           this.ev.report(
             CODES.unknownArgument,
-            arg.name,
-            `\`${fn}\` has no parameter \`${arg.name.text}\``,
+            given,
+            `\`${fn}\` has no parameter \`${given.text}\``,
             s
-              ? `did you mean \`${s}\`? (parameters: ${names(params).join(", ")})`
-              : `parameters: ${names(params).join(", ")}`,
-            s ? { range: arg.name.range, newText: s, title: `Change to \`${s}\`` } : undefined,
+              ? `did you mean \`${s}\`? (parameters: ${paramNames.join(", ")})`
+              : `parameters: ${paramNames.join(", ")}`,
+            s ? { range: given.range, newText: s, title: `Change to \`${s}\`` } : undefined,
           );
-          ok = false;
-        } else if (out.has(p.name)) {
-          this.ev.report(CODES.duplicateArgument, arg, `\`${p.name}\` is given twice`);
-          ok = false;
-        } else out.set(p.name, [arg.value]);
-        continue;
+          break;
+        }
+        case "duplicate":
+          this.ev.report(CODES.duplicateArgument, problem.arg, `\`${problem.param}\` is given twice`);
+          break;
+        case "tooMany":
+          this.ev.report(CODES.arity, problem.arg, `too many arguments: \`${fn}\` takes ${signatureOf(fn, params)}`);
+          return null;
+        case "missing":
+          this.ev.report(
+            CODES.arity,
+            call,
+            `\`${fn}\` needs ${problem.params.map((m) => `\`${m.name}\``).join(", ")}: it takes ${signatureOf(fn, params)}`,
+          );
+          return null;
       }
-      const p = params[Math.min(position, params.length - 1)];
-      if (!p || (position >= params.length && !p.variadic)) {
-        this.ev.report(CODES.arity, arg, `too many arguments: \`${fn}\` takes ${signatureOf(fn, params)}`);
-        return null;
-      }
-      if (!p.variadic) position++;
-      if (out.has(p.name) && !p.variadic) {
-        this.ev.report(CODES.duplicateArgument, arg, `\`${p.name}\` is given twice`);
-        ok = false;
-      }
-      const list = out.get(p.name);
-      if (list) list.push(arg.value);
-      else out.set(p.name, [arg.value]);
     }
-    const missing = params.filter((p) => p.required && !out.has(p.name));
-    if (missing.length > 0) {
-      this.ev.report(
-        CODES.arity,
-        call,
-        `\`${fn}\` needs ${missing.map((m) => `\`${m.name}\``).join(", ")}: it takes ${signatureOf(fn, params)}`,
-      );
-      return null;
-    }
-    return ok ? out : null;
+    if (problems.length > 0) return null;
+    return new Map([...args].map(([name, list]) => [name, list.map((arg) => arg.value)]));
   }
 
   /** An unknown or misplaced name. */
@@ -388,6 +375,20 @@ export class Values {
     return this.wrongKind(e, what, options[0]);
   }
 
+  /** A whole-number parameter's value, checked against the least value its declaration gives. */
+  private count(e: A.Expr, params: readonly ParamDoc[], name: string): Alt<number>[] {
+    const param = params.find((p) => p.name === name);
+    if (!param?.count) throw new Error(`catalog: parameter \`${name}\` declares no count`);
+    return this.integer(e, param.count.min, param.count.what);
+  }
+
+  /** A choice parameter's value, checked against the names its declaration lists. */
+  private choice<T extends string>(e: A.Expr, params: readonly ParamDoc[], name: string): Alt<T>[] {
+    const param = params.find((p) => p.name === name);
+    if (!param?.values) throw new Error(`catalog: parameter \`${name}\` declares no values`);
+    return this.enumOption(e, param.values as readonly T[], param.noun ?? param.name);
+  }
+
   optimizer(e: A.Expr): Alt<"sgd">[] {
     if (e.kind === "Ref" && e.name === "sgd") return [{ value: "sgd", node: e, params: [] }];
     if (e.kind === "Ref") return this.badName(e, "optimizer", names(OPTIMIZERS), "`sgd`");
@@ -402,14 +403,12 @@ export class Values {
     const info = DATASETS[ref as DatasetName];
     if (e.kind === "Ref")
       return [{ value: { name: info.name, trainSubset: null, testSubset: null }, node: e, params: [] }];
-    const bound = this.bind(e, [
-      { name: "train", required: false },
-      { name: "test", required: false },
-    ]);
+    const params = construct(DATASET_ENTRIES, info.name).params;
+    const bound = this.bind(e, params);
     if (!bound) return [];
     const subset = (name: "train" | "test", max: number) =>
       this.args(bound, name, (x) =>
-        this.integer(x, 1, "a number of examples").filter((alt) => {
+        this.count(x, params, name).filter((alt) => {
           if (alt.value <= max) return true;
           this.ev.report(CODES.subset, x, `${info.name} has ${max} ${name} examples, asked for ${alt.value}`);
           return false;
@@ -442,9 +441,10 @@ export class Values {
     if (e.kind === "Ref" && e.name === "none") return [{ value: { flip: false, crop: 0 }, node: e, params: [] }];
     if (e.kind === "Ref" && e.name === "flip") return [{ value: { flip: true, crop: 0 }, node: e, params: [] }];
     if (e.kind === "Call" && e.callee.text === "crop") {
-      const bound = this.bind(e, [{ name: "n", required: true }]);
+      const params = construct(AUGMENTATIONS, "crop").params;
+      const bound = this.bind(e, params);
       if (!bound) return [];
-      return this.args(bound, "n", (x) => this.integer(x, 0, "a padding in pixels")).map((alt) => ({
+      return this.args(bound, "n", (x) => this.count(x, params, "n")).map((alt) => ({
         value: { flip: false, crop: alt.value ?? 0 },
         node: e,
         params: alt.params,
@@ -477,14 +477,13 @@ export class Values {
     switch (fn) {
       case "wrn":
       case "resnet": {
-        const params: ParamSpec[] = [{ name: "depth", required: true }];
-        if (fn === "wrn") params.push({ name: "k", required: true });
+        const params = construct(MODELS, fn).params;
         const bound = this.bind(e, params);
         if (!bound) return [];
-        const depth = this.args(bound, "depth", (x) => this.depth(x));
+        const depth = this.args(bound, "depth", (x) => this.depth(x, params));
         const k =
           fn === "wrn"
-            ? this.args(bound, "k", (x) => this.integer(x, 1, "a width multiplier"))
+            ? this.args(bound, "k", (x) => this.count(x, params, "k"))
             : [{ value: 1, node: null, params: [] }];
         return product(
           [depth, k],
@@ -493,22 +492,21 @@ export class Values {
         );
       }
       case "lenet": {
-        const bound = this.bind(e, [{ name: "hidden", required: true, variadic: true }]);
+        const params = construct(MODELS, fn).params;
+        const bound = this.bind(e, params);
         if (!bound) return [];
-        return this.variadic(bound, "hidden", (x) => this.integer(x, 1, "a layer width")).map((alt) => ({
+        return this.variadic(bound, "hidden", (x) => this.count(x, params, "hidden")).map((alt) => ({
           value: { kind: "lenet" as const, hidden: alt.value },
           node: e,
           params: alt.params,
         }));
       }
       case "convnet": {
-        const bound = this.bind(e, [
-          { name: "channels", required: true, variadic: true },
-          { name: "hidden", required: false },
-        ]);
+        const params = construct(MODELS, fn).params;
+        const bound = this.bind(e, params);
         if (!bound) return [];
-        const channels = this.variadic(bound, "channels", (x) => this.integer(x, 1, "a channel count"));
-        const hidden = this.args(bound, "hidden", (x) => this.integer(x, 1, "a number of hidden units"));
+        const channels = this.variadic(bound, "channels", (x) => this.count(x, params, "channels"));
+        const hidden = this.args(bound, "hidden", (x) => this.count(x, params, "hidden"));
         return product(
           [channels, hidden],
           (vs) => ({
@@ -524,8 +522,9 @@ export class Values {
     }
   }
 
-  private depth(e: A.Expr): Alt<number>[] {
-    return this.integer(e, 1, "a depth").filter((alt) => {
+  /** A ResNet depth: a whole number (its declaration), and of the form 6n+2. */
+  private depth(e: A.Expr, params: readonly ParamDoc[]): Alt<number>[] {
+    return this.count(e, params, "depth").filter((alt) => {
       const d = alt.value;
       if (d >= 8 && (d - 2) % 6 === 0) return true;
       const lower = Math.max(8, d - ((((d - 2) % 6) + 6) % 6));
@@ -547,36 +546,23 @@ export class Values {
       return [];
     }
     if (e.kind === "Call" && e.callee.text === "pgd") return this.pgd(e);
+    if (e.kind === "Ref" && e.name === "fgsm") {
+      this.ev.report(CODES.arity, e, "`fgsm` needs its norm and radius", "e.g. fgsm(linf, 8/255)");
+      return [];
+    }
+    if (e.kind === "Call" && e.callee.text === "fgsm") return this.fgsm(e);
     if (e.kind === "Ref" || e.kind === "Call")
       return this.badName(e, "adversary", names(ADVERSARIES), "`pgd(linf, 0.1, 2)`");
     return this.wrongKind(e, "an adversary", "pgd(linf, 0.1, 2)");
   }
 
   private pgd(e: A.Call): Alt<AdversaryConfig>[] {
-    const bound = this.bind(e, [
-      { name: "norm", required: true },
-      { name: "eps", required: true },
-      { name: "n", required: true },
-      { name: "step", required: false },
-      { name: "start", required: false },
-      { name: "labels", required: false },
-      { name: "bn", required: false },
-    ]);
+    const params = construct(ADVERSARIES, "pgd").params;
+    const bound = this.bind(e, params);
     if (!bound) return [];
-    const norm = this.args(bound, "norm", (x) => this.enumOption<Norm>(x, ["linf", "l2"], "norm"));
-    const eps = this.args(bound, "eps", (x) =>
-      this.real(x).filter((alt) => {
-        if (alt.value > 0) return true;
-        this.ev.report(
-          CODES.eps,
-          x,
-          `ε must be > 0, found ${alt.value}`,
-          "for standard training write `under none` or n = 0",
-        );
-        return false;
-      }),
-    );
-    const steps = this.args(bound, "n", (x) => this.integer(x, 0, "a number of steps"));
+    const norm = this.args(bound, "norm", (x) => this.choice<Norm>(x, params, "norm"));
+    const eps = this.args(bound, "eps", (x) => this.epsilon(x));
+    const steps = this.args(bound, "n", (x) => this.count(x, params, "n"));
     const step = this.args(bound, "step", (x) =>
       this.real(x).filter((alt) => {
         if (alt.value > 0) return true;
@@ -584,11 +570,9 @@ export class Values {
         return false;
       }),
     );
-    const start = this.args(bound, "start", (x) => this.enumOption(x, ["random", "zero"] as const, "start"));
-    const labels = this.args(bound, "labels", (x) =>
-      this.enumOption(x, ["predicted", "true"] as const, "label source"),
-    );
-    const bn = this.args(bound, "bn", (x) => this.enumOption(x, ["eval", "train"] as const, "BatchNorm mode"));
+    const start = this.args(bound, "start", (x) => this.choice<"random" | "zero">(x, params, "start"));
+    const labels = this.args(bound, "labels", (x) => this.choice<"predicted" | "true">(x, params, "labels"));
+    const bn = this.args(bound, "bn", (x) => this.choice<"eval" | "train">(x, params, "bn"));
     const alts = product<AdversaryConfig & { stepGiven: boolean }>(
       [norm, eps, steps, step, start, labels, bn],
       (vs) => {
@@ -628,6 +612,53 @@ export class Values {
     });
   }
 
+  /** The radius ε of an attack: a number > 0. */
+  private epsilon(x: A.Expr): Alt<number>[] {
+    return this.real(x).filter((alt) => {
+      if (alt.value > 0) return true;
+      this.ev.report(
+        CODES.eps,
+        x,
+        `ε must be > 0, found ${alt.value}`,
+        "for standard training write `under none` or n = 0",
+      );
+      return false;
+    });
+  }
+
+  /**
+   * FGSM with a random start (Wong et al. 2020's "fast" adversarial training, with step ε):
+   * one PGD step of size ε from a uniform point of the ε-ball. The config is the one
+   * `pgd(norm, eps, 1)` gives, so both spellings name the same runs.
+   */
+  private fgsm(e: A.Call): Alt<AdversaryConfig>[] {
+    const params = construct(ADVERSARIES, "fgsm").params;
+    const bound = this.bind(e, params);
+    if (!bound) return [];
+    const norm = this.args(bound, "norm", (x) => this.choice<Norm>(x, params, "norm"));
+    const eps = this.args(bound, "eps", (x) => this.epsilon(x));
+    const labels = this.args(bound, "labels", (x) => this.choice<"predicted" | "true">(x, params, "labels"));
+    const bn = this.args(bound, "bn", (x) => this.choice<"eval" | "train">(x, params, "bn"));
+    return product<AdversaryConfig>(
+      [norm, eps, labels, bn],
+      (vs) => {
+        const [nm, ep, lb, b] = vs as [Norm, number, ("predicted" | "true")?, ("eval" | "train")?];
+        return {
+          kind: "pgd",
+          norm: nm,
+          eps: ep,
+          steps: 1,
+          // Rounded as pgd's default step ε/n is, so that the configs are equal for any ε (8/255).
+          stepSize: clean(ep),
+          randomStart: true,
+          labels: lb ?? DEFAULTS.pgd.labels,
+          bn: b ?? DEFAULTS.pgd.bn,
+        };
+      },
+      e,
+    );
+  }
+
   strategy(e: A.Expr): Alt<StrategyValue>[] {
     const label = this.ev.source(e).replace(/\s+/g, "");
     const base = { fraction: 0, label };
@@ -662,7 +693,7 @@ export class Values {
       }
     }
     if (e.kind === "Call" && e.callee.text === "imp") {
-      const bound = this.bind(e, [{ name: "fraction", required: false }]);
+      const bound = this.bind(e, construct(STRATEGIES, "imp").params);
       if (!bound) return [];
       return this.args(bound, "fraction", (x) =>
         this.real(x).filter((alt) => {
@@ -688,15 +719,14 @@ export class Values {
       }));
     }
     if (e.kind === "Call" && e.callee.text === "random") {
-      const bound = this.bind(e, [{ name: "scope", required: false }]);
+      const params = construct(STRATEGIES, "random").params;
+      const bound = this.bind(e, params);
       if (!bound) return [];
-      return this.args(bound, "scope", (x) => this.enumOption(x, ["global", "layerwise"] as const, "scope")).map(
-        (alt) => ({
-          value: { ...base, strategy: "random", scope: alt.value ?? "global", method: "oneshot" },
-          node: e,
-          params: alt.params,
-        }),
-      );
+      return this.args(bound, "scope", (x) => this.choice<"global" | "layerwise">(x, params, "scope")).map((alt) => ({
+        value: { ...base, strategy: "random", scope: alt.value ?? "global", method: "oneshot" },
+        node: e,
+        params: alt.params,
+      }));
     }
     if (e.kind === "Call") return this.badName(e, "pruning strategy", names(STRATEGIES), "`global`");
     return this.wrongKind(e, "a pruning strategy", "global|random");
@@ -705,10 +735,6 @@ export class Values {
 
 function article(word: string): string {
   return /^[aeiou]/.test(word) ? "an" : "a";
-}
-
-function signatureOf(fn: string, params: ParamSpec[]): string {
-  return `${fn}(${params.map((p) => (p.variadic ? `${p.name}…` : p.required ? p.name : `${p.name}=…`)).join(", ")})`;
 }
 
 export { NORMS };

@@ -1,16 +1,14 @@
-import { CodeActionKind, type ServerCapabilities, TextDocumentSyncKind } from "vscode-languageserver/node.js";
-import { semanticTokensLegend } from "./semantic-tokens.js";
+import { type ServerCapabilities, TextDocumentSyncKind } from "vscode-languageserver/node.js";
+import type { Feature } from "./context.js";
 
-export const serverCapabilities: ServerCapabilities = {
-  textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-  completionProvider: { triggerCharacters: ["(", ",", "|", "="], resolveProvider: false },
-  hoverProvider: true,
-  inlayHintProvider: true,
-  documentFormattingProvider: true,
-  documentSymbolProvider: true,
-  semanticTokensProvider: { legend: semanticTokensLegend, full: true },
-  foldingRangeProvider: true,
-  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-  definitionProvider: true,
-  referencesProvider: true,
-};
+/**
+ * What the server advertises: incremental document sync, plus what each registered
+ * feature declares next to its handlers, so the list cannot drift from the handlers.
+ */
+export function capabilitiesOf(features: readonly Feature[]): ServerCapabilities {
+  const capabilities: ServerCapabilities = {
+    textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+  };
+  for (const feature of features) Object.assign(capabilities, feature.capabilities);
+  return capabilities;
+}

@@ -5,14 +5,13 @@ import {
   type Range as LspRange,
 } from "vscode-languageserver/node.js";
 import type { TextDocument } from "vscode-languageserver-textdocument";
-import { type CatalogEntry, catalog, SETTINGS_BY_NAME } from "../compiler/index.js";
+import { type CatalogEntry, catalog, positionalParam, SETTINGS_BY_NAME } from "../compiler/index.js";
 import type { Feature } from "./context.js";
 import { offsetOf, spanToLspRange } from "./convert.js";
 import { type Cursor, type CursorContext, cursorAt } from "./cursor.js";
 import { calleeEntry, entryMarkdown, fence, markdown, valuesForParam, valuesForSetting } from "./docs.js";
 import type { DocumentAnalysis, LexToken } from "./language.js";
 import { letDeclOf } from "./names.js";
-import { guard } from "./safe.js";
 
 /**
  * What completion reads: the current text's tokens, and the `let` names of the latest
@@ -24,24 +23,23 @@ export interface CompletionInput {
   lets: { name: string; source: string }[];
 }
 
-export const completion: Feature = ({ connection, documents, analyses, log }) => {
-  connection.onCompletion(
-    guard(
-      "completion",
-      (): CompletionItem[] => [],
-      log,
-      (params: CompletionParams) => {
-        const document = documents.get(params.textDocument.uri);
-        if (!document) return [];
-        const input: CompletionInput = {
-          document,
-          tokens: analyses.tokens(document),
-          lets: letsOf(analyses.latest(document)),
-        };
-        return completionsAt(input, offsetOf(document, params.position));
-      },
+export const completion: Feature = {
+  capabilities: { completionProvider: { triggerCharacters: ["(", ",", "|", "="], resolveProvider: false } },
+  register: ({ connection, analyses, requests }) =>
+    connection.onCompletion(
+      requests.document(
+        "completion",
+        (): CompletionItem[] => [],
+        (document, params: CompletionParams) => {
+          const input: CompletionInput = {
+            document,
+            tokens: analyses.tokens(document),
+            lets: letsOf(analyses.latest(document)),
+          };
+          return completionsAt(input, offsetOf(document, params.position));
+        },
+      ),
     ),
-  );
 };
 
 const ITEM_KIND: Record<string, CompletionItemKind> = {
@@ -124,9 +122,7 @@ function argumentItems(
   if (unit) return [unit];
   const param = context.named
     ? entry.params.find((p) => p.name === context.named)
-    : context.index < entry.params.length
-      ? entry.params[context.index]
-      : undefined;
+    : positionalParam(entry.params, context.index);
   const values = entries(valuesForParam(param));
   if (context.named || context.nested) return [values, lets];
   const options = entry.params

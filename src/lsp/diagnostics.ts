@@ -6,7 +6,7 @@ import {
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import type { Diagnostic } from "../compiler/index.js";
 import { BackgroundChecker } from "./checker-thread.js";
-import type { Feature } from "./context.js";
+import type { Feature, ServerContext } from "./context.js";
 import { toLspRange } from "./convert.js";
 import { describe } from "./safe.js";
 
@@ -38,7 +38,13 @@ export function toLspDiagnostic(document: TextDocument, d: Diagnostic): LspDiagn
  * check per document at a time; a change meanwhile is checked when it ends). A closed
  * document's diagnostics are cleared.
  */
-export const diagnostics: Feature = ({ connection, documents, analyses, log }) => {
+export const diagnostics: Feature = {
+  // Pushed with textDocument/publishDiagnostics: nothing to advertise.
+  capabilities: {},
+  register: (context) => registerDiagnostics(context),
+};
+
+function registerDiagnostics({ connection, documents, analyses, log }: ServerContext): void {
   const timers = new Map<string, NodeJS.Timeout>();
   const checker = new BackgroundChecker(log);
   const checking = new Set<string>();
@@ -92,4 +98,4 @@ export const diagnostics: Feature = ({ connection, documents, analyses, log }) =
     analyses.forget(uri);
     void connection.sendDiagnostics({ uri, diagnostics: [] }).catch(() => {});
   });
-};
+}

@@ -62,12 +62,10 @@ export function valuesForSetting(setting: string | null): readonly CatalogEntry[
   return type ? (KINDS_BY_TYPE[type] ?? []) : [];
 }
 
-/** The named values a call parameter takes: the catalog names its documentation quotes (`linf` or `l2`). */
+/** The named values a call parameter takes: the choices its declaration lists (`linf` or `l2`). */
 export function valuesForParam(param: ParamDoc | undefined): CatalogEntry[] {
-  if (!param) return [];
-  const quoted = [...param.doc.matchAll(/`([A-Za-z_][A-Za-z0-9_-]*)`/g)].map((m) => m[1]);
   const entries: CatalogEntry[] = [];
-  for (const name of new Set(quoted)) {
+  for (const name of param?.values ?? []) {
     const entry = entryFor(name, ["norm", "option", "strategy", "adversary"]);
     if (entry) entries.push(entry);
   }

@@ -8,6 +8,7 @@ import { formatting } from "./formatting.js";
 import { hover } from "./hover.js";
 import { inlayHints } from "./inlay-hints.js";
 import { semanticTokens } from "./semantic-tokens.js";
+import { signatureHelp } from "./signature-help.js";
 import { documentSymbols } from "./symbols.js";
 
 /** Every feature of the server, each in its own file. */
@@ -15,6 +16,7 @@ export const features: Feature[] = [
   diagnostics,
   completion,
   hover,
+  signatureHelp,
   inlayHints,
   formatting,
   documentSymbols,

@@ -1,22 +1,19 @@
-import { type FoldingRange, FoldingRangeKind } from "vscode-languageserver/node.js";
+import { type FoldingRange, FoldingRangeKind, type FoldingRangeParams } from "vscode-languageserver/node.js";
 import { walk } from "../compiler/index.js";
 import type { Feature } from "./context.js";
 import type { DocumentAnalysis } from "./language.js";
-import { guard } from "./safe.js";
 
 /** Folds `{ … }` blocks, statements that span lines (a sweep written over several lines) and runs of comment lines. */
-export const folding: Feature = ({ connection, analyses, log }) => {
-  connection.onFoldingRanges(
-    guard(
-      "foldingRange",
-      () => [],
-      log,
-      (params) => {
-        const analysis = analyses.get(params.textDocument.uri);
-        return analysis ? foldingRangesOf(analysis) : [];
-      },
+export const folding: Feature = {
+  capabilities: { foldingRangeProvider: true },
+  register: ({ connection, requests }) =>
+    connection.onFoldingRanges(
+      requests.analysis(
+        "foldingRange",
+        (): FoldingRange[] => [],
+        (analysis, _params: FoldingRangeParams) => foldingRangesOf(analysis),
+      ),
     ),
-  );
 };
 
 export function foldingRangesOf(analysis: DocumentAnalysis): FoldingRange[] {

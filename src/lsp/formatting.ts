@@ -1,24 +1,22 @@
-import type { TextEdit } from "vscode-languageserver/node.js";
+import type { DocumentFormattingParams, TextEdit } from "vscode-languageserver/node.js";
 import { formatSpec } from "../compiler/index.js";
 import type { Feature } from "./context.js";
 import { spanToLspRange } from "./convert.js";
-import { guard } from "./safe.js";
 
 /** `lthc fmt`'s formatter; a file it cannot format (syntax errors) is left as it is. */
-export const formatting: Feature = ({ connection, documents, log }) => {
-  connection.onDocumentFormatting(
-    guard(
-      "formatting",
-      (): TextEdit[] => [],
-      log,
-      (params) => {
-        const document = documents.get(params.textDocument.uri);
-        if (!document) return [];
-        const text = document.getText();
-        const formatted = formatSpec(text);
-        if (formatted === null || formatted === text) return [];
-        return [{ range: spanToLspRange(document, 0, text.length), newText: formatted }];
-      },
+export const formatting: Feature = {
+  capabilities: { documentFormattingProvider: true },
+  register: ({ connection, requests }) =>
+    connection.onDocumentFormatting(
+      requests.document(
+        "formatting",
+        (): TextEdit[] => [],
+        (document, _params: DocumentFormattingParams) => {
+          const text = document.getText();
+          const formatted = formatSpec(text);
+          if (formatted === null || formatted === text) return [];
+          return [{ range: spanToLspRange(document, 0, text.length), newText: formatted }];
+        },
+      ),
     ),
-  );
 };

@@ -1,6 +1,7 @@
 import type { Hover, HoverParams } from "vscode-languageserver/node.js";
 import {
   type Arg,
+  bindCall,
   type Call,
   type CatalogEntry,
   catalog,
@@ -17,21 +18,20 @@ import { calleeEntry, entryFor, entryMarkdown, fence, markdown, valuesForSetting
 import { formatValues, sweepHover, sweptHover } from "./hover-sweep.js";
 import type { DocumentAnalysis, LexToken } from "./language.js";
 import { letDeclOf, usageAt } from "./names.js";
-import { guard } from "./safe.js";
 
-export const hover: Feature = ({ connection, analyses, log }) => {
-  connection.onHover(
-    guard(
-      "hover",
-      (): Hover | null => null,
-      log,
-      (params: HoverParams) => {
-        const analysis = analyses.get(params.textDocument.uri);
-        if (!analysis || !isInside(analysis.document, params.position)) return null;
-        return hoverAt(analysis, offsetOf(analysis.document, params.position));
-      },
+export const hover: Feature = {
+  capabilities: { hoverProvider: true },
+  register: ({ connection, requests }) =>
+    connection.onHover(
+      requests.analysis(
+        "hover",
+        (): Hover | null => null,
+        (analysis, params: HoverParams) => {
+          if (!isInside(analysis.document, params.position)) return null;
+          return hoverAt(analysis, offsetOf(analysis.document, params.position));
+        },
+      ),
     ),
-  );
 };
 
 export function hoverAt(analysis: DocumentAnalysis, offset: number): Hover | null {
@@ -121,20 +121,11 @@ function callHover(analysis: DocumentAnalysis, call: Call, path: Node[]): string
     .join("\n\n");
 }
 
-/** Positional arguments in parameter order (a last parameter takes any extra ones), named ones by name. */
+/** Each parameter's argument text, bound as the compiler binds them (bindCall); a variadic one's joined by commas. */
 function bindArgs(analysis: DocumentAnalysis, entry: CatalogEntry, args: readonly Arg[]): Map<string, string> {
   const bound = new Map<string, string>();
-  let position = 0;
-  for (const arg of args) {
-    const value = argumentText(analysis, arg);
-    if (arg.name) {
-      bound.set(arg.name.text, value);
-      continue;
-    }
-    const param = entry.params[Math.min(position, entry.params.length - 1)];
-    if (!param) continue;
-    bound.set(param.name, position >= entry.params.length ? `${bound.get(param.name)}, ${value}` : value);
-    position++;
+  for (const [name, given] of bindCall(args, entry.params).args) {
+    bound.set(name, given.map((arg) => argumentText(analysis, arg)).join(", "));
   }
   return bound;
 }

@@ -1,33 +1,31 @@
-import { type InlayHint, InlayHintKind } from "vscode-languageserver/node.js";
+import { type InlayHint, InlayHintKind, type InlayHintParams } from "vscode-languageserver/node.js";
 import { type Expr, expandValue, type Node, SETTINGS_BY_NAME, type Swept, walk } from "../compiler/index.js";
 import type { Feature } from "./context.js";
 import { offsetOf } from "./convert.js";
 import { formatValue } from "./hover-sweep.js";
 import type { DocumentAnalysis } from "./language.js";
-import { guard } from "./safe.js";
 
 /**
  * Expansions the text does not spell out: `80%^[2..16]` → `15 densities: 64% … 2.8%`,
  * `[2..16 by 2]` → `8 values: 2 … 16`. Lists and alternatives already show their values.
  */
-export const inlayHints: Feature = ({ connection, analyses, log }) => {
-  connection.languages.inlayHint.on(
-    guard(
-      "inlayHint",
-      (): InlayHint[] => [],
-      log,
-      (params) => {
-        const analysis = analyses.get(params.textDocument.uri);
-        if (!analysis) return [];
-        const from = offsetOf(analysis.document, params.range.start);
-        const to = offsetOf(analysis.document, params.range.end);
-        return inlayHintsOf(analysis).filter((h) => {
-          const at = analysis.document.offsetAt(h.position);
-          return Math.min(from, to) <= at && at <= Math.max(from, to);
-        });
-      },
+export const inlayHints: Feature = {
+  capabilities: { inlayHintProvider: true },
+  register: ({ connection, requests }) =>
+    connection.languages.inlayHint.on(
+      requests.analysis(
+        "inlayHint",
+        (): InlayHint[] => [],
+        (analysis, params: InlayHintParams) => {
+          const from = offsetOf(analysis.document, params.range.start);
+          const to = offsetOf(analysis.document, params.range.end);
+          return inlayHintsOf(analysis).filter((h) => {
+            const at = analysis.document.offsetAt(h.position);
+            return Math.min(from, to) <= at && at <= Math.max(from, to);
+          });
+        },
+      ),
     ),
-  );
 };
 
 const NOUNS: Record<string, [string, string]> = {

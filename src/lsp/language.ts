@@ -3,7 +3,7 @@
  * compiler's front end (`analyze`, the same call `lthc check` makes), so every rule
  * the editor applies is the CLI's.
  */
-import { type ILexingResult, type IToken, tokenMatcher } from "chevrotain";
+import type { ILexingResult, IToken } from "chevrotain";
 import type { TextDocument } from "vscode-languageserver-textdocument";
 import {
   type Analysis,
@@ -20,6 +20,8 @@ import {
   type SweepInfo,
   type SyntaxAnalysis,
   type SyntaxOptions,
+  type TokenKind,
+  tokenKind,
 } from "../compiler/index.js";
 import * as T from "../compiler/lexer.js";
 import { type Definition, definitionsOf } from "../compiler/lookup.js";
@@ -58,18 +60,25 @@ export interface DocumentAnalysis {
   syntax: SyntaxAnalysis | null;
 }
 
+/** A token as editor features read it, from the compiler's classification (`tokenKind`). */
+function lexToken(kind: TokenKind, startOffset: number, endOffset: number, image: string): LexToken {
+  return {
+    startOffset,
+    endOffset,
+    image,
+    isComment: kind === "comment",
+    isKeyword: kind === "keyword" || kind === "setting",
+    isNumber: kind === "number",
+    isIdentifier: kind === "name",
+    isOperator: kind === "operator",
+  };
+}
+
 function lexTokens(analysis: Pick<Analysis, "text" | "tokens">): LexToken[] {
   if (analysis.tokens.length === 0 && analysis.text.trim() !== "") return lexText(analysis.text);
-  return analysis.tokens.map((token) => ({
-    startOffset: token.range.start.offset,
-    endOffset: token.range.end.offset,
-    image: token.text,
-    isComment: token.kind === "comment",
-    isKeyword: token.kind === "keyword" || token.kind === "setting",
-    isNumber: token.kind === "number",
-    isIdentifier: token.kind === "name",
-    isOperator: token.kind === "operator",
-  }));
+  return analysis.tokens.map((token) =>
+    lexToken(token.kind, token.range.start.offset, token.range.end.offset, token.text),
+  );
 }
 
 /**
@@ -170,19 +179,10 @@ export function lexDocumentText(text: string): Lexed {
 
 function classify(lexed: ILexingResult): LexToken[] {
   const comments = (lexed.groups.comments ?? []) as IToken[];
-  const keywords = [T.Sweep, T.Let, T.In, T.By, T.SettingKeyword];
-  const operators = [T.Pipe, T.Plus, T.Star, T.Slash, T.Caret, T.DotDot, T.Equals];
   return [...lexed.tokens, ...comments]
-    .map((token) => ({
-      startOffset: token.startOffset,
-      endOffset: (token.endOffset ?? token.startOffset) + 1,
-      image: token.image,
-      isComment: tokenMatcher(token, T.Comment),
-      isKeyword: keywords.some((type) => tokenMatcher(token, type)),
-      isNumber: tokenMatcher(token, T.NumberLit),
-      isIdentifier: tokenMatcher(token, T.Identifier),
-      isOperator: operators.some((type) => tokenMatcher(token, type)),
-    }))
+    .map((token) =>
+      lexToken(tokenKind(token.tokenType), token.startOffset, (token.endOffset ?? token.startOffset) + 1, token.image),
+    )
     .sort((a, b) => a.startOffset - b.startOffset);
 }
 

@@ -1,8 +1,7 @@
-import type { SemanticTokens, SemanticTokensLegend } from "vscode-languageserver/node.js";
+import type { SemanticTokens, SemanticTokensLegend, SemanticTokensParams } from "vscode-languageserver/node.js";
 import { walk } from "../compiler/index.js";
 import type { Feature } from "./context.js";
 import type { DocumentAnalysis } from "./language.js";
-import { guard } from "./safe.js";
 
 const TYPES = [
   "keyword",
@@ -21,18 +20,16 @@ const MODIFIERS = ["declaration", "defaultLibrary"] as const;
 
 export const semanticTokensLegend: SemanticTokensLegend = { tokenTypes: [...TYPES], tokenModifiers: [...MODIFIERS] };
 
-export const semanticTokens: Feature = ({ connection, analyses, log }) => {
-  connection.languages.semanticTokens.on(
-    guard(
-      "semanticTokens",
-      (): SemanticTokens => ({ data: [] }),
-      log,
-      (params) => {
-        const analysis = analyses.get(params.textDocument.uri);
-        return analysis ? semanticTokensOf(analysis) : { data: [] };
-      },
+export const semanticTokens: Feature = {
+  capabilities: { semanticTokensProvider: { legend: semanticTokensLegend, full: true } },
+  register: ({ connection, requests }) =>
+    connection.languages.semanticTokens.on(
+      requests.analysis(
+        "semanticTokens",
+        (): SemanticTokens => ({ data: [] }),
+        (analysis, _params: SemanticTokensParams) => semanticTokensOf(analysis),
+      ),
     ),
-  );
 };
 
 interface Classified {

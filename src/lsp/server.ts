@@ -6,9 +6,10 @@
 import { type Connection, createConnection, ProposedFeatures, TextDocuments } from "vscode-languageserver/node.js";
 import { TextDocument } from "vscode-languageserver-textdocument";
 import { AnalysisCache } from "./analysis.js";
-import { serverCapabilities } from "./capabilities.js";
+import { capabilitiesOf } from "./capabilities.js";
 import type { ServerContext } from "./context.js";
 import { features } from "./features.js";
+import { requestsFor } from "./request.js";
 import { describe } from "./safe.js";
 
 export function startStdioServer(): Connection {
@@ -21,13 +22,15 @@ export function startStdioServer(): Connection {
 export function setupServer(connection: Connection): ServerContext {
   const documents = new TextDocuments(TextDocument);
   const log = (message: string) => connection.console.error(message);
-  const context: ServerContext = { connection, documents, analyses: new AnalysisCache(documents), log };
+  const analyses = new AnalysisCache(documents);
+  const requests = requestsFor(documents, analyses, log);
+  const context: ServerContext = { connection, documents, analyses, log, requests };
 
   connection.onInitialize(() => ({
-    capabilities: serverCapabilities,
+    capabilities: capabilitiesOf(features),
     serverInfo: { name: "lthc", version: "0.1.0" },
   }));
-  for (const feature of features) feature(context);
+  for (const feature of features) feature.register(context);
   // Diagnostics are checked on another thread; parse an opened document here right away,
   // so the first hover or completion finds its analysis ready.
   documents.onDidOpen((event) =>

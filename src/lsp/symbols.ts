@@ -1,23 +1,20 @@
-import { type DocumentSymbol, SymbolKind } from "vscode-languageserver/node.js";
+import { type DocumentSymbol, type DocumentSymbolParams, SymbolKind } from "vscode-languageserver/node.js";
 import type { LetDecl, Setting, Statement, SweepDecl } from "../compiler/index.js";
 import type { Feature } from "./context.js";
 import { toLspRange } from "./convert.js";
 import type { DocumentAnalysis } from "./language.js";
-import { guard } from "./safe.js";
 
 /** Outline: sweeps (with their settings), shared settings and `let` names. */
-export const documentSymbols: Feature = ({ connection, analyses, log }) => {
-  connection.onDocumentSymbol(
-    guard(
-      "documentSymbol",
-      () => [],
-      log,
-      (params) => {
-        const analysis = analyses.get(params.textDocument.uri);
-        return analysis ? symbolsOf(analysis) : [];
-      },
+export const documentSymbols: Feature = {
+  capabilities: { documentSymbolProvider: true },
+  register: ({ connection, requests }) =>
+    connection.onDocumentSymbol(
+      requests.analysis(
+        "documentSymbol",
+        (): DocumentSymbol[] => [],
+        (analysis, _params: DocumentSymbolParams) => symbolsOf(analysis),
+      ),
     ),
-  );
 };
 
 export function symbolsOf(analysis: DocumentAnalysis): DocumentSymbol[] {

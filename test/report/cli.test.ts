@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { planForSpec } from "../../src/runtime/report/spec-plan.js";
+import { loadPlan } from "../../src/cli/commands/load-plan.js";
 import { writeStore } from "./fixture.js";
 
 const SPEC = `sweep tiny: lenet(32, 16) {
@@ -34,7 +34,7 @@ beforeAll(async () => {
   spec = join(dir, "tiny.lth");
   store = join(dir, "runs");
   await writeFile(spec, SPEC);
-  await writeStore(store, await planForSpec(spec));
+  await writeStore(store, (await loadPlan(spec)).plan);
 });
 
 afterAll(async () => {

@@ -1,6 +1,6 @@
 /** `lthc cancel FILE`: cancel the Slurm jobs of a spec's plan (what `lthc run --on slurm` submitted for this store). */
 import type { Command } from "commander";
-import { jobLabel } from "../../runtime/executor/labels.js";
+import { jobLabel } from "../../runtime/job-labels.js";
 import { isActive, jobStates, scancel } from "../../runtime/slurm/commands.js";
 import { readRecord } from "../../runtime/slurm/record.js";
 import { DEFAULT_STORE } from "../../runtime/store/layout.js";

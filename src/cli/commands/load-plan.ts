@@ -1,4 +1,7 @@
-/** Spec file → plan, for `lthc run` and `lthc status`: diagnostics are printed and errors stop here. */
+/**
+ * Spec file → plan, the one loader for every command that reads a spec (`run`, `status`,
+ * `results`, `report`): diagnostics are printed and errors stop here.
+ */
 import { readFile } from "node:fs/promises";
 import { isAbsolute, relative } from "node:path";
 import { analyze, renderDiagnostics } from "../../compiler/index.js";
@@ -20,13 +23,15 @@ export interface LoadedPlan {
   text: string;
 }
 
-export async function loadPlan(file: string): Promise<LoadedPlan> {
+/** `consequence`: what the error message adds after "FILE has N errors" (what the command did not do). */
+export async function loadPlan(file: string, consequence: string | null = "nothing was run"): Promise<LoadedPlan> {
   const text = await readSpec(file);
   const { points, diagnostics } = analyze(text, file);
   if (diagnostics.length > 0) process.stderr.write(`${renderDiagnostics(diagnostics, text, file)}\n`);
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   if (errors > 0) {
-    throw new UserError(`${file} has ${errors} error${errors === 1 ? "" : "s"}; nothing was run`, "fix them first");
+    const what = consequence === null ? "" : `; ${consequence}`;
+    throw new UserError(`${file} has ${errors} error${errors === 1 ? "" : "s"}${what}`, "fix them first");
   }
   return { plan: buildPlan(points), text };
 }

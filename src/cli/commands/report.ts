@@ -1,8 +1,9 @@
 /** `lthc report FILE`: pruning-accuracy plots (SVG, PNG), results.csv and report.md for a spec's results. */
 import { join, relative } from "node:path";
 import type { Command } from "commander";
-import { defaultReportDir, writeReport } from "../../runtime/report/write-report.js";
+import { defaultReportDir, writeReportForPlan } from "../../runtime/report/write-report.js";
 import { DEFAULT_STORE } from "../../runtime/store/layout.js";
+import { loadPlan } from "./load-plan.js";
 
 interface ReportOptions {
   store: string;
@@ -11,7 +12,8 @@ interface ReportOptions {
 
 export async function reportCommand(file: string, options: ReportOptions): Promise<void> {
   const outDir = options.out ?? defaultReportDir(options.store);
-  const written = await writeReport({ specFile: file, store: options.store, outDir });
+  const { plan } = await loadPlan(file, null);
+  const written = await writeReportForPlan({ plan, specFile: file, store: options.store, outDir });
   for (const problem of written.problems) process.stderr.write(`warning: ${problem}\n`);
   const plots = written.files.filter((f) => f.endsWith(".png")).length;
   const shown = (path: string) => relative(process.cwd(), path) || ".";

@@ -2,10 +2,10 @@
 import { relative } from "node:path";
 import type { Command } from "commander";
 import { loadResults } from "../../runtime/report/load.js";
-import { planForSpec } from "../../runtime/report/spec-plan.js";
 import { toCsv, toJson } from "../../runtime/report/table.js";
 import { DEFAULT_STORE } from "../../runtime/store/layout.js";
 import { UserError } from "../../runtime/user-error.js";
+import { loadPlan } from "./load-plan.js";
 
 interface ResultsOptions {
   store: string;
@@ -22,7 +22,7 @@ function parseFormat(text: string): Format {
 
 export async function resultsCommand(file: string, options: ResultsOptions): Promise<void> {
   const format = parseFormat(options.format);
-  const plan = await planForSpec(file);
+  const { plan } = await loadPlan(file, null);
   const { rows, problems } = await loadResults(plan, options.store);
   for (const problem of problems) process.stderr.write(`warning: ${problem}\n`);
   if (rows.length === 0) {

@@ -6,8 +6,8 @@
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Plan } from "../../compiler/plan-types.js";
-import { jobLabel } from "../../runtime/executor/labels.js";
 import type { ExecutorEvent } from "../../runtime/executor-events.js";
+import { jobLabel } from "../../runtime/job-labels.js";
 import { followPlan } from "../../runtime/slurm/follow.js";
 import { mergeSettings, readSettingsFile, type SlurmSettings, splitArgs } from "../../runtime/slurm/settings.js";
 import { submitPlan } from "../../runtime/slurm/submit.js";

@@ -23,13 +23,6 @@ export function isOutOfMemory(error: unknown): boolean {
   return OOM_PATTERNS.some((p) => p.test(message));
 }
 
-/** Bytes the wasm module's heap currently spans, or null off wasm. */
-export function wasmHeapBytes(): number | null {
-  if (tf.getBackend() !== "wasm") return null;
-  const backend = tf.backend() as unknown as { wasm?: { HEAP8?: { length: number } } };
-  return backend.wasm?.HEAP8?.length ?? null;
-}
-
 /** Rethrow an out-of-memory failure as a UserError with a hint; anything else unchanged. */
 export function explainOutOfMemory(error: unknown, what: { batch?: number; model?: string } = {}): never {
   if (!isOutOfMemory(error)) throw error;

@@ -59,8 +59,6 @@ const ALIASES: Record<string, BackendChoice> = {
   cpu: "cpu",
 };
 
-export const BACKEND_NAMES = Object.keys(ALIASES);
-
 /** Map a --backend value to a choice, or a UserError naming the accepted values. */
 export function parseBackend(name: string): BackendChoice {
   const choice = ALIASES[name.trim().toLowerCase()];

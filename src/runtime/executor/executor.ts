@@ -7,8 +7,8 @@
 import type { Job, Plan } from "../../compiler/plan-types.js";
 import type { ExecutorEvent, JobState } from "../executor-events.js";
 import type { JobOutcome } from "../job-api.js";
+import { jobLabel, jobSummary } from "../job-labels.js";
 import type { Lock, RunStore } from "../store/store.js";
-import { jobLabel, jobSummary } from "./labels.js";
 import type { JobHandle, WorkerPool } from "./pool.js";
 import { criticalPathCosts } from "./priority.js";
 import { failedDependency, Readiness } from "./readiness.js";

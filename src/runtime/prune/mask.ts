@@ -45,12 +45,6 @@ export function targetCount(density: number, total: number): number {
   return Math.round(density * total);
 }
 
-export function fullMask(layers: readonly { name: string; shape: number[] }[]): Mask {
-  return {
-    layers: layers.map((l) => ({ name: l.name, shape: [...l.shape], keep: new Uint8Array(size(l.shape)).fill(1) })),
-  };
-}
-
 function size(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }

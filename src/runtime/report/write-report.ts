@@ -11,7 +11,6 @@ import { analyzeResults, type GroupAnalysis } from "./analysis.js";
 import { loadResults } from "./load.js";
 import { type ReportInput, type ReportSection, reportMarkdown } from "./markdown.js";
 import { overviewSpec, plotSpec, renderPng, renderSvg } from "./plot.js";
-import { planForSpec } from "./spec-plan.js";
 import { toCsv } from "./table.js";
 
 export interface ReportFiles {
@@ -126,11 +125,4 @@ export async function writeReportForPlan(options: {
 /** Where `lthc report` writes by default: next to the jobs, so that one store holds everything a run produced. */
 export function defaultReportDir(store: string): string {
   return join(store, "report");
-}
-
-/** Compiles the spec (see spec-plan.ts), then writes its report; used by `lthc report` and at the end of `lthc run`. */
-export async function writeReport(options: { specFile: string; store: string; outDir?: string }): Promise<ReportFiles> {
-  const plan = await planForSpec(options.specFile);
-  const outDir = options.outDir ?? defaultReportDir(options.store);
-  return writeReportForPlan({ plan, specFile: options.specFile, store: options.store, outDir });
 }

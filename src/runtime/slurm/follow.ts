@@ -7,9 +7,9 @@
  */
 import type { Job } from "../../compiler/plan-types.js";
 import type { ExecuteResult } from "../executor/executor.js";
-import { jobLabel, jobSummary } from "../executor/labels.js";
 import type { ExecutorEvent, JobState } from "../executor-events.js";
 import type { EpochMetric, JobOutcome } from "../job-api.js";
+import { jobLabel, jobSummary } from "../job-labels.js";
 import type { RunStore } from "../store/store.js";
 import { isActive, jobStates } from "./commands.js";
 import { readRecord, type SlurmRecord } from "./record.js";

@@ -3,7 +3,7 @@
  * by a live process), failed, or left, per kind and per sweep.
  */
 import type { Job, Plan } from "../../compiler/plan-types.js";
-import { jobEpochs, jobLabel } from "../executor/labels.js";
+import { jobEpochs, jobLabel } from "../job-labels.js";
 import type { RunStore } from "./store.js";
 
 export type Progress = "done" | "running" | "failed" | "left";
