@@ -8,7 +8,7 @@ import type { Job } from "../compiler/plan-types.js";
 export interface EpochMetric {
   /** Epoch just finished (1-based: 1 is after the first epoch; 0 is before training). */
   epoch: number;
-  /** Canonical name of the test adversary, e.g. "clean" or "pgd(linf,0.1,8)". */
+  /** The test adversary's complete key (`adversaryKey`), e.g. "clean" or "pgd(linf,0.1,8,labels=true)". */
   adversary: string;
   accuracy: number;
   loss: number;

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AdversaryConfig } from "../../src/compiler/config.js";
 import { crossEntropyPerExample } from "../../src/runtime/attack/loss.js";
-import { adversaryName, effectiveStepSize, type PgdConfig, pgdAttack } from "../../src/runtime/attack/pgd.js";
+import { effectiveStepSize, type PgdConfig, pgdAttack } from "../../src/runtime/attack/pgd.js";
 import { buildModel } from "../../src/runtime/models/build.js";
 import { tf } from "../../src/runtime/tf.js";
 import { useCpu } from "../train/cpu-backend.js";
@@ -73,13 +73,6 @@ describe("PGD", () => {
     expect(effectiveStepSize(pgd({ eps: 0.1, steps: 4, stepSize: 0 }))).toBeCloseTo(0.025);
     expect(effectiveStepSize(pgd({ eps: 0.1, steps: 4, stepSize: 0.03 }))).toBe(0.03);
     expect(effectiveStepSize(pgd({ eps: 0.1, steps: 1, stepSize: 0.5 }))).toBe(0.1);
-  });
-
-  it("names adversaries canonically", () => {
-    expect(adversaryName({ kind: "none" })).toBe("clean");
-    expect(adversaryName(pgd({ steps: 0 }))).toBe("clean");
-    expect(adversaryName(pgd({ eps: 0.1, steps: 8 }))).toBe("pgd(linf,0.1,8)");
-    expect(adversaryName(pgd({ norm: "l2", eps: 0.5, steps: 2 }))).toBe("pgd(l2,0.5,2)");
   });
 
   it("reaches the closed-form ℓ∞ worst case of a linear classifier (no random start, a = ε/n)", async () => {

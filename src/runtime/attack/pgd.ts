@@ -5,7 +5,6 @@
  */
 
 import type { AdversaryConfig, Norm } from "../../compiler/config.js";
-import { adversaryLabel } from "../../compiler/labels.js";
 import type { BnMode, Model } from "../models/model.js";
 import { tf } from "../tf.js";
 import { crossEntropyPerExample } from "./loss.js";
@@ -14,11 +13,6 @@ export type PgdConfig = Extract<AdversaryConfig, { kind: "pgd" }>;
 
 /** Guards the ℓ2 normalisations against division by zero. */
 const L2_GUARD = 1e-12;
-
-/** Canonical adversary name used in metrics: "clean" or "pgd(linf,0.1,8)". */
-export function adversaryName(cfg: AdversaryConfig): string {
-  return adversaryLabel(cfg);
-}
 
 /** True when the config attacks: PGD with at least one step (kind none and n = 0 are clean). */
 export function isAttack(cfg: AdversaryConfig): cfg is PgdConfig {

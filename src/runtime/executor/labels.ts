@@ -1,10 +1,11 @@
 import type { AdversaryConfig } from "../../compiler/config.js";
-import { modelLabel } from "../../compiler/labels.js";
+import { adversaryKey, modelLabel } from "../../compiler/labels.js";
 import type { Job } from "../../compiler/plan-types.js";
 import type { JobSummary } from "../executor-events.js";
 
 function adversaryText(adversary: AdversaryConfig): string {
-  return adversary.kind === "none" ? "standard" : `pgd(${adversary.norm},${adversary.eps},${adversary.steps})`;
+  const key = adversaryKey(adversary);
+  return key === "clean" ? "standard" : key;
 }
 
 function percent(density: number): string {

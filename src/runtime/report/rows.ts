@@ -3,9 +3,10 @@
  * jobs have metrics in the store. The schema is documented in docs/report.md.
  */
 
-import { adversaryLabel, modelLabel, timeLabel } from "../../compiler/labels.js";
+import { adversaryKey, modelLabel, timeLabel } from "../../compiler/labels.js";
 import type { DenseJob, Job, Plan, PlanPoint, SparseJob } from "../../compiler/plan-types.js";
 import type { EpochMetric } from "../job-api.js";
+import { rekeyLegacyMetrics } from "../train/evaluate.js";
 
 /** What rows need from the store about one job. */
 export interface JobData {
@@ -32,7 +33,7 @@ export interface ResultRow {
   rewind: string;
   replicate: number;
   epoch: number;
-  /** The test adversary. */
+  /** The test adversary's complete key (`adversaryKey`): never shared by two configurations. */
   adversary: string;
   /** Null where the store holds null (JSON has no NaN: a diverged value). */
   accuracy: number | null;
@@ -41,7 +42,7 @@ export interface ResultRow {
   status: "done" | "partial";
   dataset: string;
   model: string;
-  /** The adversary the network was trained against ("clean" for standard training). */
+  /** The complete key of the adversary the network was trained against ("clean" for standard training). */
   trainAdversary: string;
   /** Content hash of the dense configuration the row's point trains (replicate excluded). */
   base: string;
@@ -91,9 +92,13 @@ function commonParams(points: PlanPoint[]): Record<string, string | number> {
   return common;
 }
 
-function jobMetrics(data: JobData | undefined): { metrics: EpochMetric[]; status: ResultRow["status"] } | null {
-  if (data?.result) return { metrics: data.result.metrics, status: "done" };
-  if (data && data.metrics.length > 0) return { metrics: data.metrics, status: "partial" };
+function jobMetrics(
+  job: DenseJob | SparseJob,
+  data: JobData | undefined,
+): { metrics: EpochMetric[]; status: ResultRow["status"] } | null {
+  const rekey = (metrics: EpochMetric[]) => rekeyLegacyMetrics(job.config.testAdversaries, metrics);
+  if (data?.result) return { metrics: rekey(data.result.metrics), status: "done" };
+  if (data && data.metrics.length > 0) return { metrics: rekey(data.metrics), status: "partial" };
   return null;
 }
 
@@ -115,12 +120,12 @@ function trainFields(job: DenseJob | SparseJob) {
   return {
     dataset: job.config.dataset.name,
     model: modelLabel(job.config.model),
-    trainAdversary: adversaryLabel(job.config.adversary),
+    trainAdversary: adversaryKey(job.config.adversary),
   };
 }
 
 function denseRows(points: PlanPoint[], dense: DenseJob, data: JobData | undefined): ResultRow[] {
-  const found = jobMetrics(data);
+  const found = jobMetrics(dense, data);
   if (!found) return [];
   const shared: Shared = {
     sweep: points[0].sweep,
@@ -148,7 +153,7 @@ function sparseRows(
   jobs: ReadonlyMap<string, Job>,
   data: ReadonlyMap<string, JobData>,
 ): ResultRow[] {
-  const found = jobMetrics(data.get(sparse.id));
+  const found = jobMetrics(sparse, data.get(sparse.id));
   if (!found) return [];
   const prune = sparse.config.prune;
   const shared: Shared = {

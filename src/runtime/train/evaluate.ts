@@ -4,8 +4,10 @@
  * its predictions never depend on the batch they arrive in).
  */
 import type { AdversaryConfig } from "../../compiler/config.js";
+import { adversaryKey, legacyAdversaryKey } from "../../compiler/labels.js";
 import { crossEntropyPerExample } from "../attack/loss.js";
-import { adversaryName, isAttack, pgdAttack } from "../attack/pgd.js";
+import { isAttack, pgdAttack } from "../attack/pgd.js";
+import type { EpochMetric } from "../job-api.js";
 import type { Model } from "../models/model.js";
 import { tf } from "../tf.js";
 
@@ -20,17 +22,45 @@ export interface EvalResult {
   loss: number;
 }
 
-/** Clean first, then each distinct non-clean adversary (by canonical name). */
+/** Clean first, then each distinct non-clean adversary (by `adversaryKey`, which is complete). */
 export function evaluationAdversaries(list: readonly AdversaryConfig[]): AdversaryConfig[] {
+  return distinctBy(list, adversaryKey);
+}
+
+function distinctBy(list: readonly AdversaryConfig[], key: (a: AdversaryConfig) => string): AdversaryConfig[] {
   const out: AdversaryConfig[] = [{ kind: "none" }];
   const seen = new Set(["clean"]);
   for (const a of list) {
-    const name = adversaryName(a);
+    const name = key(a);
     if (seen.has(name)) continue;
     seen.add(name);
     out.push(a);
   }
   return out;
+}
+
+/**
+ * Reads metrics written by earlier releases, which filed each adversary under
+ * `legacyAdversaryKey` and evaluated only the first adversary of each such name (in
+ * `testAdversaries` order). An epoch whose names are exactly that legacy set, and not the
+ * complete keys' set, is re-filed under the complete key of the adversary that was really
+ * evaluated; the adversaries it skipped stay absent. Current metrics pass unchanged.
+ */
+export function rekeyLegacyMetrics(testAdversaries: readonly AdversaryConfig[], metrics: EpochMetric[]): EpochMetric[] {
+  const current = new Set(evaluationAdversaries(testAdversaries).map(adversaryKey));
+  const legacy = new Map(distinctBy(testAdversaries, legacyAdversaryKey).map((a) => [legacyAdversaryKey(a), a]));
+  const byEpoch = new Map<number, EpochMetric[]>();
+  for (const m of metrics) byEpoch.set(m.epoch, [...(byEpoch.get(m.epoch) ?? []), m]);
+  const sameSet = (names: Set<string>, keys: Iterable<string>) => {
+    const list = [...keys];
+    return list.length === names.size && list.every((k) => names.has(k));
+  };
+  return metrics.map((m) => {
+    const names = new Set((byEpoch.get(m.epoch) ?? []).map((e) => e.adversary));
+    if (sameSet(names, current) || !sameSet(names, legacy.keys())) return m;
+    const evaluated = legacy.get(m.adversary);
+    return evaluated ? { ...m, adversary: adversaryKey(evaluated) } : m;
+  });
 }
 
 /** Sum of losses and count of correct predictions on one batch under one adversary. */
@@ -77,7 +107,7 @@ export function evaluate(
       tf.dispose([b.x, b.y]);
     }
     return {
-      adversary: adversaryName(adv),
+      adversary: adversaryKey(adv),
       accuracy: count === 0 ? 0 : correct / count,
       loss: count === 0 ? 0 : loss / count,
     };
