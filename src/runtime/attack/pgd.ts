@@ -6,6 +6,7 @@
 
 import type { AdversaryConfig, Norm } from "../../compiler/config.js";
 import type { BnMode, Model } from "../models/model.js";
+import { exactSign } from "../ops/sign.js";
 import { tf } from "../tf.js";
 import { crossEntropyPerExample } from "./loss.js";
 
@@ -80,7 +81,7 @@ function pgdStep(
     const lossOf = (xa: tf.Tensor) =>
       tf.sum(crossEntropyPerExample(model.forward(xa as tf.Tensor4D, bn).logits, targets));
     const grad = tf.grad(lossOf)(xAdv) as tf.Tensor4D;
-    const direction = cfg.norm === "linf" ? tf.sign(grad) : tf.div(grad, tf.maximum(perExampleNorm(grad), L2_GUARD));
+    const direction = cfg.norm === "linf" ? exactSign(grad) : tf.div(grad, tf.maximum(perExampleNorm(grad), L2_GUARD));
     const stepped = tf.clipByValue(tf.add(xAdv, tf.mul(direction, a)), 0, 1) as tf.Tensor4D;
     const delta = projectDelta(tf.sub(stepped, x) as tf.Tensor4D, cfg.norm, cfg.eps);
     return tf.clipByValue(tf.add(x, delta), 0, 1) as tf.Tensor4D;
