@@ -460,7 +460,7 @@ function resolvePoint(
   }
   const trainSize = data.trainSubset ?? info.trainSize;
   const itersPerEpoch = Math.ceil(trainSize / batch);
-  const milestones = get("milestones") ?? [Math.round(epochs * 0.5), Math.round(epochs * 0.75)];
+  const milestones = get("milestones") ?? defaultMilestones(epochs);
   for (const m of sound("milestones", "epochs") ? (get("milestones") ?? []) : []) {
     if (m >= epochs) {
       ev.report(
@@ -552,6 +552,16 @@ function resolvePoint(
     out.push({ sweep, params, train, prune, replicate, tolerance: get("tolerance") });
   }
   return out;
+}
+
+/**
+ * The default learning-rate milestones: 50% and 75% of `epochs` (80 and 120 of the thesis's
+ * 160), rounded, kept only where E029 accepts them (1 … epochs−1) and each once, so a short
+ * run never decays twice at one epoch nor at its end: 3 epochs → [2], 2 → [1], 1 → [].
+ */
+export function defaultMilestones(epochs: number): number[] {
+  const candidates = [Math.round(epochs * 0.5), Math.round(epochs * 0.75)];
+  return [...new Set(candidates.filter((m) => m >= 1 && m < epochs))];
 }
 
 /** Adversary values are shared by every combination that uses them: serialize each once. */
