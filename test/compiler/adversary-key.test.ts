@@ -82,4 +82,13 @@ describe("rekeyLegacyMetrics", () => {
       ...current.map((m) => `2 ${m.adversary}`),
     ]);
   });
+
+  it("files an old bn=train attack under bn=eval: old releases attacked with running statistics at test time", () => {
+    const trained = pgdLinf(0.1, 2, { bn: "train" });
+    const old = [metric(1, "clean", 0.8), metric(1, "pgd(linf,0.1,2)", 0.5)];
+    expect(rekeyLegacyMetrics([{ kind: "none" }, trained], old).map((m) => m.adversary)).toEqual([
+      "clean",
+      "pgd(linf,0.1,2)",
+    ]);
+  });
 });

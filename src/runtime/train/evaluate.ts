@@ -1,7 +1,9 @@
 /**
- * Test-set evaluation: clean and under each test adversary, BN with running
- * statistics throughout (the attacks too: a test-time model is in eval mode, so
- * its predictions never depend on the batch they arrive in).
+ * Test-set evaluation: clean and under each test adversary. Predictions use BN running
+ * statistics (a test-time model is in eval mode, so a prediction never depends on the batch
+ * it arrives in); each attack's own forward passes follow its `bn` option, exactly as in
+ * training (`bn=eval`, the default: running statistics; `bn=train`: the batch's statistics,
+ * never written back).
  */
 import type { AdversaryConfig } from "../../compiler/config.js";
 import { adversaryKey, legacyAdversaryKey } from "../../compiler/labels.js";
@@ -42,9 +44,10 @@ function distinctBy(list: readonly AdversaryConfig[], key: (a: AdversaryConfig) 
 /**
  * Reads metrics written by earlier releases, which filed each adversary under
  * `legacyAdversaryKey` and evaluated only the first adversary of each such name (in
- * `testAdversaries` order). An epoch whose names are exactly that legacy set, and not the
- * complete keys' set, is re-filed under the complete key of the adversary that was really
- * evaluated; the adversaries it skipped stay absent. Current metrics pass unchanged.
+ * `testAdversaries` order), always attacking with BN running statistics. An epoch whose names
+ * are exactly that legacy set, and not the complete keys' set, is re-filed under the complete
+ * key of what was really computed: that adversary with `bn=eval`. The adversaries it skipped
+ * stay absent. Current metrics pass unchanged.
  */
 export function rekeyLegacyMetrics(testAdversaries: readonly AdversaryConfig[], metrics: EpochMetric[]): EpochMetric[] {
   const current = new Set(evaluationAdversaries(testAdversaries).map(adversaryKey));
@@ -59,13 +62,14 @@ export function rekeyLegacyMetrics(testAdversaries: readonly AdversaryConfig[], 
     const names = new Set((byEpoch.get(m.epoch) ?? []).map((e) => e.adversary));
     if (sameSet(names, current) || !sameSet(names, legacy.keys())) return m;
     const evaluated = legacy.get(m.adversary);
-    return evaluated ? { ...m, adversary: adversaryKey(evaluated) } : m;
+    if (!evaluated) return m;
+    return { ...m, adversary: adversaryKey(evaluated.kind === "pgd" ? { ...evaluated, bn: "eval" } : evaluated) };
   });
 }
 
 /** Sum of losses and count of correct predictions on one batch under one adversary. */
 function scoreBatch(model: Model, b: LabelledBatch, adv: AdversaryConfig, seed: number): [number, number] {
-  const input = !isAttack(adv) ? b.x : pgdAttack(model, b.x, b.y, adv, { bn: "running", seed });
+  const input = !isAttack(adv) ? b.x : pgdAttack(model, b.x, b.y, adv, { seed });
   try {
     const [lossSum, correct] = tf.tidy(() => {
       const logits = model.forward(input, "running").logits;
