@@ -25,10 +25,14 @@ export function attackBnMode(cfg: PgdConfig): BnMode {
   return cfg.bn === "train" ? "batch" : "running";
 }
 
-/** The step size actually used: the configured one, never larger than ε. */
+/**
+ * The step size actually used: the configured one (ε/n when it is 0). Without a random start
+ * it never exceeds ε (a longer step is clamped to ε by the projection anyway); from a random
+ * start it may reach 2ε, as fast adversarial training's 1.25ε does (the compiler's E026 bound).
+ */
 export function effectiveStepSize(cfg: PgdConfig): number {
   const a = cfg.stepSize > 0 ? cfg.stepSize : cfg.eps / cfg.steps;
-  return Math.min(a, cfg.eps);
+  return Math.min(a, cfg.randomStart ? 2 * cfg.eps : cfg.eps);
 }
 
 /** y = argmax f(x) with the given BN mode: the label-leaking mitigation's labels. */
