@@ -315,6 +315,7 @@ function expandSweep(
     }
     axes.push({ entry, alts });
   }
+  pairRandomBaselines(axes.find((a) => a.entry.name === "prune"));
   if (!effective.has("model")) {
     ev.report(
       CODES.missingModel,
@@ -392,6 +393,26 @@ function expandSweep(
   info.params = collectParams(points);
   info.points = points.length;
   return { info, points };
+}
+
+/**
+ * `random(layerwise)` is the random baseline of a magnitude strategy: a random mask with the
+ * per-layer counts of the magnitude mask it is compared with (open_lth). A sweep that prunes
+ * with layerwise magnitude gets one whose counts are the layerwise mask's; with global
+ * magnitude (or none), one with the global mask's; with both, one of each, so that the
+ * report compares like with like (docs/science.md).
+ */
+function pairRandomBaselines(axis: { alts: Alt<unknown>[] } | undefined): void {
+  if (!axis) return;
+  const strategies = axis.alts.map((a) => a.value as StrategyValue | null);
+  const magnitudeScopes = new Set(strategies.filter((s) => s?.strategy === "magnitude").map((s) => s!.scope));
+  if (!magnitudeScopes.has("layerwise")) return;
+  axis.alts = axis.alts.flatMap((alt) => {
+    const s = alt.value as StrategyValue | null;
+    if (s?.strategy !== "random" || s.scope !== "layerwise") return [alt];
+    const ownCounts: Alt<unknown> = { ...alt, value: { ...s, counts: "layerwise" } };
+    return magnitudeScopes.has("global") ? [alt, ownCounts] : [ownCounts];
+  });
 }
 
 function defaultStrategy(label: string, decl: A.SweepDecl): Alt<unknown> {
@@ -511,6 +532,7 @@ function resolvePoint(
       fraction: strategy.method === "iterative" ? strategy.fraction : 0,
       density,
       rewind,
+      ...(strategy.counts ? { counts: strategy.counts } : {}),
     };
   }
   if (!ok || broken.size > 0) return null;

@@ -28,9 +28,12 @@ function timeKey(at: TrainTime | "final"): string {
  * part of the key.
  */
 function pruneKey(prune: PruneConfig): string {
-  const { strategy, scope, method, fraction, density, rewind, ...rest } = prune;
+  // `counts` is keyed through the mask's hash (its countsFrom), and is left out here so
+  // that the sparse jobs of configurations without it keep their ids.
+  const { strategy, scope, method, fraction, density, rewind, counts, ...rest } = prune;
   const unkeyed: Record<string, never> = rest;
   void unkeyed;
+  void counts;
   return `${strategy}|${scope}|${method}|${fraction}|${density}|${timeKey(rewind)}`;
 }
 
@@ -248,8 +251,9 @@ class PlanBuilder {
 
   /**
    * Random masks never read weight values. Global ones are drawn over the shapes of the
-   * rewind checkpoint. Layerwise ones keep the per-layer counts of the global magnitude
-   * mask of the same density and method (open_lth's layerwise shuffle): they name that
+   * rewind checkpoint. Layerwise ones keep the per-layer counts of the magnitude mask they
+   * are the baseline of (`prune.counts`: the global one unless "layerwise") of the same
+   * density and method (open_lth's layerwise shuffle): they name that
    * mask in `countsFrom` and also carry its source and previous mask, so a runner can
    * either read the counts or recompute them.
    */
@@ -264,7 +268,8 @@ class PlanBuilder {
       countsFrom: null,
     };
     if (prune.scope === "layerwise") {
-      const magnitude = this.magnitudeMask(run, { ...prune, strategy: "magnitude", scope: "global" }).mask;
+      const countsScope = prune.counts ?? "global";
+      const magnitude = this.magnitudeMask(run, { ...prune, strategy: "magnitude", scope: countsScope }).mask;
       const counts = this.jobs.get(magnitude) as MaskJob;
       spec.source = counts.config.source;
       spec.previousMask = counts.config.previousMask;

@@ -46,6 +46,8 @@ export interface StrategyValue {
   fraction: number;
   /** How it was written, e.g. "global" or "imp(20%)": the default parameter value. */
   label: string;
+  /** Random layerwise only: see PruneConfig.counts. */
+  counts?: "layerwise";
 }
 export interface TimeValue {
   amount: number;

@@ -11,6 +11,7 @@ function row(over: Partial<ResultRow> & Pick<ResultRow, "job" | "accuracy">): Re
     kind: "sparse",
     strategy: "magnitude",
     scope: "global",
+    counts: "",
     method: "oneshot",
     density: 0.5,
     achievedDensity: 0.5,
@@ -190,6 +191,30 @@ describe("analyzeResults", () => {
       ["layerwise", false, false],
     ]);
     expect(groups.map((g) => g.densities[0].random?.mean)).toEqual([0.7, 0.7]);
+  });
+
+  it("pairs each magnitude scope with the random masks that keep its own per-layer counts (issue 11, fault 3)", () => {
+    const shuffled = (counts: string, accuracy: number) =>
+      sparse("random", 0.5, 1, accuracy, { scope: "layerwise", counts, job: `random-layerwise-${counts}` });
+    const rows = [
+      dense(1, 0.8),
+      sparse("magnitude", 0.5, 1, 0.85),
+      sparse("magnitude", 0.5, 1, 0.82, { scope: "layerwise", job: "layerwise-0.5" }),
+      shuffled("global", 0.6),
+      shuffled("layerwise", 0.81),
+    ];
+    const groups = analyzeResults(rows);
+    expect(groups.map((g) => [g.scope, g.baseline, g.densities[0].random?.mean, g.nontrivial])).toEqual([
+      ["global", "layerwise:global", 0.6, true],
+      ["layerwise", "layerwise:layerwise", 0.81, false],
+    ]);
+    // Without its own shuffle, layerwise pruning falls back to the global random mask, never the global shuffle.
+    const withoutOwn = analyzeResults([...rows.slice(0, 4), sparse("random", 0.5, 1, 0.7)]);
+    expect(withoutOwn.map((g) => [g.scope, g.baseline])).toEqual([
+      ["global", "global"],
+      ["layerwise", "global"],
+    ]);
+    expect(analyzeResults(rows.slice(0, 4)).map((g) => g.baseline)).toEqual(["layerwise:global", null]);
   });
 
   it("keeps a sweep without pruning as a group with only its dense accuracy", () => {

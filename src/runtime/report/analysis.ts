@@ -34,6 +34,11 @@ export interface GroupAnalysis {
   rewind: string;
   /** Scope of the magnitude pruning ("global" | "layerwise"; "" without magnitude pruning). */
   scope: string;
+  /**
+   * The random baseline compared with: "global" (thesis), "layerwise:global" or
+   * "layerwise:layerwise" (per-layer counts of that magnitude mask); null when none like it ran.
+   */
+  baseline: string | null;
   /** Parameters shared by the group's dense runs, e.g. { k: 8, n: 2 }. */
   params: Record<string, string | number>;
   /** In accuracy points. */
@@ -96,55 +101,73 @@ interface GroupSpec {
   first: ResultRow;
   /** Scope of the magnitude pruning plotted ("" when the group has none). */
   scope: string;
-  /** Scope of the random baseline compared against. */
-  randomScope: string | null;
+  /** The random baseline compared against (see `baselineOf`), or null when there is none like it. */
+  baseline: string | null;
 }
 
 const prefixOf = (r: ResultRow) => `${r.base}|${r.method}|${r.rewind}`;
 
-/** The random baseline of the same scope, else the thesis's global one, else whatever there is. */
-function randomScopeFor(scope: string, available: Set<string>): string | null {
-  if (available.has(scope)) return scope;
-  if (available.has("global")) return "global";
-  return available.values().next().value ?? null;
+/**
+ * Which random masks a random row's are: "global" (the thesis's: uniform over the network),
+ * or "layerwise:<scope>" (per-layer counts of that scope's magnitude mask, open_lth's).
+ */
+function baselineOf(row: ResultRow): string {
+  return row.scope === "global" ? "global" : `layerwise:${row.counts || "global"}`;
+}
+
+/**
+ * The baseline a magnitude scope is compared with, like with like (docs/science.md): global
+ * magnitude pruning with the thesis's global random mask, else with the layerwise shuffle of
+ * the global magnitude mask (its per-layer counts); layerwise magnitude pruning with the
+ * layerwise shuffle of its own masks, else with the global random mask (which keeps the same
+ * fraction of every layer in expectation). Never a shuffle of the other scope's masks.
+ */
+function baselineFor(scope: string, available: Set<string>): string | null {
+  const preference =
+    scope === "global"
+      ? ["global", "layerwise:global"]
+      : scope === "layerwise"
+        ? ["layerwise:layerwise", "global"]
+        : [...available].sort();
+  return preference.find((b) => available.has(b)) ?? null;
 }
 
 /**
  * Groups come from every row, finished or not, so that a group with missing data still
- * shows up. Magnitude pruning at different scopes makes separate groups; the random
- * baseline is shared by the groups of its dense configuration, method and rewind point.
+ * shows up. Magnitude pruning at different scopes makes separate groups; each is paired
+ * with its own kind of random baseline (`baselineFor`).
  */
 function groupSpecs(rows: readonly ResultRow[]): GroupSpec[] {
   const specs = new Map<string, GroupSpec>();
-  const randomScopes = new Map<string, Set<string>>();
+  const baselines = new Map<string, Set<string>>();
   const firstSparse = new Map<string, ResultRow>();
   for (const row of rows.filter((r) => r.kind === "sparse")) {
     const prefix = prefixOf(row);
     if (!firstSparse.has(prefix)) firstSparse.set(prefix, row);
     if (row.strategy === "random") {
-      randomScopes.set(prefix, (randomScopes.get(prefix) ?? new Set()).add(row.scope));
+      baselines.set(prefix, (baselines.get(prefix) ?? new Set()).add(baselineOf(row)));
     } else if (!specs.has(`${prefix}|${row.scope}`)) {
       specs.set(`${prefix}|${row.scope}`, {
         key: `${prefix}|${row.scope}`,
         first: row,
         scope: row.scope,
-        randomScope: null,
+        baseline: null,
       });
     }
   }
   for (const [prefix, first] of firstSparse) {
     if (![...specs.values()].some((g) => prefixOf(g.first) === prefix)) {
-      specs.set(`${prefix}|`, { key: `${prefix}|`, first, scope: "", randomScope: null });
+      specs.set(`${prefix}|`, { key: `${prefix}|`, first, scope: "", baseline: null });
     }
   }
   for (const spec of specs.values()) {
-    spec.randomScope = randomScopeFor(spec.scope, randomScopes.get(prefixOf(spec.first)) ?? new Set());
+    spec.baseline = baselineFor(spec.scope, baselines.get(prefixOf(spec.first)) ?? new Set());
   }
   const sparseBases = new Set(rows.filter((r) => r.kind === "sparse").map((r) => r.base));
   for (const row of rows) {
     const key = `${row.base}|||`;
     if (row.kind === "dense" && !sparseBases.has(row.base) && !specs.has(key)) {
-      specs.set(key, { key, first: row, scope: "", randomScope: null });
+      specs.set(key, { key, first: row, scope: "", baseline: null });
     }
   }
   return [...specs.values()];
@@ -171,7 +194,7 @@ export function analyzeResults(rows: readonly ResultRow[]): GroupAnalysis[] {
 
 function inGroup(spec: GroupSpec, row: ResultRow): boolean {
   if (row.kind !== "sparse" || prefixOf(row) !== prefixOf(spec.first)) return false;
-  return row.strategy === "random" ? row.scope === spec.randomScope : row.scope === spec.scope;
+  return row.strategy === "random" ? baselineOf(row) === spec.baseline : row.scope === spec.scope;
 }
 
 function analyzeGroup(
@@ -207,6 +230,7 @@ function analyzeGroup(
     method: first.kind === "sparse" ? first.method : "",
     rewind: first.kind === "sparse" ? first.rewind : "",
     scope: spec.scope,
+    baseline: spec.baseline,
     params: denseRow?.params ?? {},
     tolerance,
     dense,

@@ -70,6 +70,20 @@ export function standardAnswer(group: GroupAnalysis): string {
   return `${relation} standard (${densityText(std)})`;
 }
 
+/** What the group's random baseline is (see analysis.ts, baselineFor). */
+export function baselineText(baseline: string | null): string {
+  switch (baseline) {
+    case "global":
+      return "`random` (uniform over the whole network, the thesis's)";
+    case "layerwise:global":
+      return "`random(layerwise)` (the per-layer counts of the global magnitude masks, open_lth's)";
+    case "layerwise:layerwise":
+      return "`random(layerwise)` (the per-layer counts of the layerwise magnitude masks)";
+    default:
+      return "none of the same kind was run";
+  }
+}
+
 /** "global one-shot, rewind 8"; "—" for a sweep without pruning. */
 export function pruningText(group: GroupAnalysis): string {
   if (!group.method) return "—";
@@ -181,6 +195,7 @@ function groupSection({ group, plot }: ReportSection): string[] {
   const params = Object.entries(group.params).map(([k, v]) => `${k} = ${v}`);
   if (params.length > 0) notes.push(`Parameters: ${params.join(", ")}.`);
   if (group.tolerance > 0) notes.push(`Tolerance: ${group.tolerance} accuracy points.`);
+  if (group.method) notes.push(`Random baseline: ${baselineText(group.baseline)}.`);
   notes.push(`Dense accuracy (%): ${statText(group.dense)}.`);
   return [
     `## ${plotTitle(group)}`,

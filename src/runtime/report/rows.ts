@@ -23,6 +23,11 @@ export interface ResultRow {
   strategy: string;
   /** "global" | "layerwise"; "" for dense rows. */
   scope: string;
+  /**
+   * Random layerwise rows: the magnitude mask whose per-layer counts the random mask keeps,
+   * i.e. the magnitude scope it is the baseline of ("global" | "layerwise"); "" otherwise.
+   */
+  counts: string;
   /** "oneshot" | "iterative"; "" for dense rows. */
   method: string;
   /** Requested density; 1 for dense rows. */
@@ -133,6 +138,7 @@ function denseRows(points: PlanPoint[], dense: DenseJob, data: JobData | undefin
     kind: "dense",
     strategy: "",
     scope: "",
+    counts: "",
     method: "",
     density: 1,
     achievedDensity: 1,
@@ -162,6 +168,7 @@ function sparseRows(
     kind: "sparse",
     strategy: prune.strategy,
     scope: prune.scope,
+    counts: prune.strategy === "random" && prune.scope === "layerwise" ? (prune.counts ?? "global") : "",
     method: prune.method,
     density: prune.density,
     achievedDensity:

@@ -7,6 +7,7 @@ export const FIXED_COLUMNS = [
   "kind",
   "strategy",
   "scope",
+  "counts",
   "method",
   "density",
   "achievedDensity",
