@@ -32,8 +32,23 @@ export interface JobContext {
   onEvent(event: JobEvent): void;
 }
 
+/** How much of one prunable layer a mask keeps. */
+export interface LayerDensity {
+  /** The parameter's name, e.g. "fc1.kernel". */
+  layer: string;
+  kept: number;
+  total: number;
+}
+
 export type JobOutcome =
-  | { status: "done"; metrics: EpochMetric[]; achievedDensity: number | null; seconds: number }
+  | {
+      status: "done";
+      metrics: EpochMetric[];
+      achievedDensity: number | null;
+      seconds: number;
+      /** Mask jobs: the mask's per-layer counts, in parameter order (absent in older stores). */
+      layers?: LayerDensity[];
+    }
   | {
       status: "failed";
       reason: string;

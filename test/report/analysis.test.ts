@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyzeResults, finalAccuracies, stat } from "../../src/runtime/report/analysis.js";
-import { matchingAnswer } from "../../src/runtime/report/markdown.js";
+import { groupWarnings, matchingAnswer } from "../../src/runtime/report/markdown.js";
 import type { ResultRow } from "../../src/runtime/report/rows.js";
 
 const ADV = "pgd(linf,0.1,2)";
@@ -15,6 +15,8 @@ function row(over: Partial<ResultRow> & Pick<ResultRow, "job" | "accuracy">): Re
     method: "oneshot",
     density: 0.5,
     achievedDensity: 0.5,
+    layerDensities: "",
+    layers: null,
     rewind: "1",
     replicate: 1,
     epoch: 4,
@@ -215,6 +217,32 @@ describe("analyzeResults", () => {
       ["layerwise", "global"],
     ]);
     expect(analyzeResults(rows.slice(0, 4)).map((g) => g.baseline)).toEqual(["layerwise:global", null]);
+  });
+
+  it("reports per-layer densities and warns of layer collapse (issue 11, fault 4)", () => {
+    const layers = (fc1: number) => [
+      { layer: "fc1.kernel", kept: fc1, total: 235200 },
+      { layer: "fc2.kernel", kept: 20, total: 30000 },
+      { layer: "out.kernel", kept: 98, total: 1000 },
+    ];
+    const rows = [
+      dense(1, 0.8),
+      sparse("magnitude", 0.0005, 1, 0.1, { layers: layers(0), job: "m-1" }),
+      sparse("magnitude", 0.0005, 2, 0.1, { layers: layers(0), job: "m-2" }),
+      sparse("magnitude", 0.01, 1, 0.8, { layers: layers(2352), job: "m-3" }),
+    ];
+    const [group] = analyzeResults(rows);
+    const at = (d: number) => group.densities.find((x) => x.density === d);
+    expect(at(0.01)?.magnitudeLayers?.map((l) => [l.layer, l.density, l.emptied])).toEqual([
+      ["fc1.kernel", 0.01, 0],
+      ["fc2.kernel", 20 / 30000, 0],
+      ["out.kernel", 0.098, 0],
+    ]);
+    expect(at(0.0005)?.magnitudeLayers?.[0]).toEqual({ layer: "fc1.kernel", density: 0, emptied: 2 });
+    expect(groupWarnings(group)).toEqual([
+      "Layer collapse at 0.05%: the magnitude mask keeps none of fc1.kernel, so the network outputs the same " +
+        "prediction for every input; its accuracy there is that of a constant.",
+    ]);
   });
 
   it("keeps a sweep without pruning as a group with only its dense accuracy", () => {

@@ -15,10 +15,21 @@ export interface Stat {
   n: number;
 }
 
+/** One prunable layer of the masks at one density: the mean kept fraction over replicates. */
+export interface LayerFraction {
+  layer: string;
+  density: number;
+  /** Replicates whose mask keeps none of this layer's weights (layer collapse). */
+  emptied: number;
+}
+
 export interface DensityResult {
   density: number;
   magnitude: Stat | null;
   random: Stat | null;
+  /** Per-layer densities of the masks behind `magnitude` and `random`; null while unknown. */
+  magnitudeLayers: LayerFraction[] | null;
+  randomLayers: LayerFraction[] | null;
   /** Null where that strategy has no finished replicate (or no dense accuracy). */
   magnitudeMatches: boolean | null;
   randomMatches: boolean | null;
@@ -213,10 +224,14 @@ function analyzeGroup(
       stat(sparseFinals.filter((f) => f.row.density === density && f.row.strategy === strategy).map((f) => f.accuracy));
     const magnitude = of("magnitude");
     const random = of("random");
+    const layersOf = (strategy: string) =>
+      layerFractions(rows.filter((r) => inGroup(spec, r) && r.density === density && r.strategy === strategy));
     return {
       density,
       magnitude,
       random,
+      magnitudeLayers: layersOf("magnitude"),
+      randomLayers: layersOf("random"),
       magnitudeMatches: matches(magnitude, dense, tolerance),
       randomMatches: matches(random, dense, tolerance),
     };
@@ -237,6 +252,22 @@ function analyzeGroup(
     densities,
     ...answers(densities),
   };
+}
+
+/** Mean kept fraction per layer over the distinct masks (jobs) of the rows; null when none recorded it. */
+export function layerFractions(rows: readonly ResultRow[]): LayerFraction[] | null {
+  const byJob = new Map<string, NonNullable<ResultRow["layers"]>>();
+  for (const r of rows) if (r.layers && !byJob.has(r.job)) byJob.set(r.job, r.layers);
+  const masks = [...byJob.values()];
+  if (masks.length === 0) return null;
+  return masks[0].map((first, i) => {
+    const fractions = masks.map((m) => (m[i]?.total ? m[i].kept / m[i].total : 1));
+    return {
+      layer: first.layer,
+      density: fractions.reduce((a, b) => a + b, 0) / fractions.length,
+      emptied: masks.filter((m) => m[i] && m[i].total > 0 && m[i].kept === 0).length,
+    };
+  });
 }
 
 function answers(

@@ -1,5 +1,5 @@
 /** The Markdown report: a table answering the three questions, then one plot and table per group. */
-import type { DensityResult, GroupAnalysis, Stat } from "./analysis.js";
+import type { DensityResult, GroupAnalysis, LayerFraction, Stat } from "./analysis.js";
 import { plotTitle } from "./plot.js";
 
 export interface ReportSection {
@@ -155,6 +155,60 @@ function densityTable(densities: DensityResult[]): string[] {
   return lines;
 }
 
+/** "0.24%", "0%", "100%": a kept fraction in percent, 3 significant digits. */
+function fractionText(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(3))}%`;
+}
+
+/** Per-layer densities of the masks behind each density of the group (those that were run). */
+function layerTable(densities: DensityResult[]): string[] {
+  const rows: [string, string, LayerFraction[]][] = [];
+  for (const d of densities) {
+    if (d.magnitudeLayers) rows.push([densityText(d.density), "magnitude", d.magnitudeLayers]);
+    if (d.randomLayers) rows.push([densityText(d.density), "random", d.randomLayers]);
+  }
+  if (rows.length === 0) return [];
+  const layers = rows[0][2].map((l) => l.layer);
+  return [
+    "Per-layer density of the masks (kept fraction of each prunable layer, mean over replicates):",
+    "",
+    tableRow(["Density", "Mask", ...layers]),
+    tableRow(Array(layers.length + 2).fill("---")),
+    ...rows.map(([density, mask, fractions]) =>
+      tableRow([density, mask, ...fractions.map((f) => fractionText(f.density))]),
+    ),
+    "",
+  ];
+}
+
+/** Warnings about a group's results that change how its answers read. */
+export function groupWarnings(group: GroupAnalysis): string[] {
+  const warnings: string[] = [];
+  for (const d of group.densities) {
+    for (const [mask, layers] of [
+      ["magnitude", d.magnitudeLayers],
+      ["random", d.randomLayers],
+    ] as const) {
+      const emptied = (layers ?? []).filter((l) => l.emptied > 0).map((l) => l.layer);
+      if (emptied.length > 0) {
+        warnings.push(
+          `Layer collapse at ${densityText(d.density)}: the ${mask} mask keeps none of ${emptied.join(", ")}, ` +
+            "so the network outputs the same prediction for every input; its accuracy there is that of a constant.",
+        );
+      }
+    }
+  }
+  return warnings;
+}
+
+function warningsSection(sections: ReportSection[]): string[] {
+  const lines: string[] = [];
+  for (const { group } of sections) {
+    for (const w of groupWarnings(group)) lines.push(`- **${plotTitle(group)}**: ${w}`);
+  }
+  return lines.length === 0 ? [] : ["## Warnings", "", ...lines, ""];
+}
+
 export function reportMarkdown(input: ReportInput): string {
   const lines = [
     `# lthc report: ${input.specFile}`,
@@ -174,6 +228,7 @@ export function reportMarkdown(input: ReportInput): string {
       ? summaryTable(input.sections)
       : [`_No results for this spec in the store yet: \`lthc run ${input.specFile}\` produces them._`]),
     "",
+    ...warningsSection(input.sections),
   ];
   for (const overview of input.overviews) {
     lines.push(
@@ -204,7 +259,9 @@ function groupSection({ group, plot }: ReportSection): string[] {
     "",
     notes.join(" "),
     "",
+    ...groupWarnings(group).flatMap((w) => [`**Warning:** ${w}`, ""]),
     ...densityTable(group.densities),
     "",
+    ...layerTable(group.densities),
   ];
 }

@@ -5,14 +5,14 @@
 
 import { adversaryKey, modelLabel, timeLabel } from "../../compiler/labels.js";
 import type { DenseJob, Job, Plan, PlanPoint, SparseJob } from "../../compiler/plan-types.js";
-import type { EpochMetric } from "../job-api.js";
+import type { EpochMetric, LayerDensity } from "../job-api.js";
 import { rekeyLegacyMetrics } from "../train/evaluate.js";
 
 /** What rows need from the store about one job. */
 export interface JobData {
   metrics: EpochMetric[];
   /** Only for finished jobs. */
-  result: { metrics: EpochMetric[]; achievedDensity: number | null } | null;
+  result: { metrics: EpochMetric[]; achievedDensity: number | null; layers?: LayerDensity[] } | null;
 }
 
 export interface ResultRow {
@@ -34,6 +34,13 @@ export interface ResultRow {
   density: number;
   /** Measured fraction of prunable weights kept; 1 for dense rows, null when not recorded. */
   achievedDensity: number | null;
+  /**
+   * The mask's kept fraction per prunable layer, "fc1.kernel=0.00241;fc2.kernel=0.0613;…"
+   * (fractions, 3 significant digits); "" for dense rows and while unknown.
+   */
+  layerDensities: string;
+  /** The same, as counts; null for dense rows and while unknown. Not a column. */
+  layers: LayerDensity[] | null;
   /** Rewind point ("8", or "8+100" for 100 steps into epoch 9); "" for dense rows. */
   rewind: string;
   replicate: number;
@@ -142,6 +149,8 @@ function denseRows(points: PlanPoint[], dense: DenseJob, data: JobData | undefin
     method: "",
     density: 1,
     achievedDensity: 1,
+    layerDensities: "",
+    layers: null,
     rewind: "",
     replicate: dense.replicate,
     status: found.status,
@@ -162,6 +171,7 @@ function sparseRows(
   const found = jobMetrics(sparse, data.get(sparse.id));
   if (!found) return [];
   const prune = sparse.config.prune;
+  const layers = data.get(sparse.config.mask)?.result?.layers ?? null;
   const shared: Shared = {
     sweep: point.sweep,
     job: sparse.id,
@@ -173,6 +183,8 @@ function sparseRows(
     density: prune.density,
     achievedDensity:
       data.get(sparse.id)?.result?.achievedDensity ?? data.get(sparse.config.mask)?.result?.achievedDensity ?? null,
+    layerDensities: layers === null ? "" : layerDensityText(layers),
+    layers,
     rewind: timeLabel(prune.rewind),
     replicate: sparse.replicate,
     status: found.status,
@@ -186,4 +198,9 @@ function sparseRows(
 
 function finite(value: number | null): number | null {
   return typeof value === "number" && Number.isFinite(value) ? value : null;
+}
+
+/** "fc1.kernel=0.00241;fc2.kernel=0.0613": each layer's kept fraction, 3 significant digits. */
+export function layerDensityText(layers: readonly LayerDensity[]): string {
+  return layers.map((l) => `${l.layer}=${l.total === 0 ? 1 : Number((l.kept / l.total).toPrecision(3))}`).join(";");
 }

@@ -11,6 +11,7 @@ export const FIXED_COLUMNS = [
   "method",
   "density",
   "achievedDensity",
+  "layerDensities",
   "rewind",
   "replicate",
   "epoch",
