@@ -8,7 +8,7 @@ import type * as A from "./ast.js";
 import { walk } from "./ast.js";
 import { SETTINGS, SETTINGS_BY_NAME, type SettingEntry } from "./catalog.js";
 import type { AdversaryConfig, ModelConfig, PruneConfig, TrainConfig, TrainTime } from "./config.js";
-import { DATASETS } from "./datasets.js";
+import { DATASETS, type DatasetInfo } from "./datasets.js";
 import { DEFAULTS } from "./defaults.js";
 import { CODES, type Diagnostic, suggest } from "./diagnostics.js";
 import { type Alt, type Binding, Evaluator, mergeParams } from "./evaluator.js";
@@ -493,6 +493,14 @@ function resolvePoint(
       ok = false;
     }
   }
+  if (sound("data")) {
+    for (const key of ["under", "test"] as const) {
+      if (!sound(key)) continue;
+      const value = get(key);
+      for (const adversary of Array.isArray(value) ? value : [value]) warnUnitMistake(ev, adversary, at(key), info);
+    }
+  }
+  if (sound("lr")) warnLearningRate(ev, get("lr"), at("lr"));
   const strategy = get("prune");
   let prune: PruneConfig | null = null;
   if (strategy) {
@@ -524,6 +532,14 @@ function resolvePoint(
         );
         ok = false;
       }
+    }
+    if (density === 1 && sound("at")) {
+      ev.report(
+        CODES.noPruning,
+        at("at"),
+        "density 100% keeps every weight: this point prunes nothing",
+        "densities are fractions kept, e.g. 80%^[1..8]; `at 1` is 100%, did you mean 1%?",
+      );
     }
     prune = {
       strategy: strategy.strategy,
@@ -574,6 +590,58 @@ function resolvePoint(
     out.push({ sweep, params, train, prune, replicate, tolerance: get("tolerance") });
   }
   return out;
+}
+
+/** ε at or above this, for ℓ∞ on [0,1] pixels, lets the attack set a pixel to almost anything. */
+const LINF_EPS_SUSPECT = 0.5;
+
+/**
+ * W104: an ε that is legal but almost certainly in the wrong units: ℓ∞ ε ≥ 0.5 on [0,1]
+ * pixels (8 meant as 8/255), or an ℓ2 ε larger than the largest possible ℓ2 distance
+ * between two images of the dataset, √(H·W·C).
+ */
+function warnUnitMistake(ev: Evaluator, adversary: AdversaryConfig, node: { range: A.Range }, data: DatasetInfo): void {
+  if (adversary.kind !== "pgd" || adversary.steps === 0) return;
+  const eps = adversary.eps;
+  const pixels = `${Number((eps / 255).toPrecision(3))}`;
+  if (adversary.norm === "linf" && eps >= LINF_EPS_SUSPECT) {
+    ev.report(
+      CODES.epsUnits,
+      node,
+      `ℓ∞ ε = ${eps} on pixels in [0, 1] lets the attack change any pixel by ${eps >= 1 ? "its whole range" : "half its range"}`,
+      eps >= 1
+        ? `ε is in units of the [0, 1] pixel range: did you mean ${eps}/255 = ${pixels}?`
+        : "ε is in units of the [0, 1] pixel range: usual values are 8/255 ≈ 0.031 (CIFAR-10) and 0.1–0.3 (MNIST)",
+    );
+  }
+  const diameter = Math.sqrt(data.height * data.width * data.channels);
+  if (adversary.norm === "l2" && eps > diameter) {
+    ev.report(
+      CODES.epsUnits,
+      node,
+      `ℓ2 ε = ${eps} exceeds the largest possible ℓ2 distance between two ${data.height}×${data.width}×${data.channels} images in [0, 1] (${Number(diameter.toPrecision(4))})`,
+      `ε is in units of the [0, 1] pixel range: did you mean ${eps}/255 = ${pixels}?`,
+    );
+  }
+}
+
+/** W105: a learning rate that is legal but makes no sense for SGD on these models. */
+function warnLearningRate(ev: Evaluator, lr: number, node: { range: A.Range }): void {
+  if (lr > 1) {
+    ev.report(
+      CODES.learningRate,
+      node,
+      `learning rate ${lr} is far above SGD's usual range (0.001–0.5): training will almost certainly diverge`,
+      "the thesis uses 0.1; a diverged run is reported as failed",
+    );
+  } else if (lr < 1e-5) {
+    ev.report(
+      CODES.learningRate,
+      node,
+      `learning rate ${lr} is so small that training will barely move the weights`,
+      "the thesis uses 0.1",
+    );
+  }
 }
 
 /**

@@ -55,6 +55,9 @@ export const CODES = {
   unusedLet: "W101",
   noSweeps: "W102",
   ignored: "W103",
+  epsUnits: "W104",
+  learningRate: "W105",
+  noPruning: "W106",
 } as const;
 
 /**

@@ -245,6 +245,18 @@ describe("analyzeResults", () => {
     ]);
   });
 
+  it("never declares matching when the dense network is at or near chance, and says so (issue 11, fault 2)", () => {
+    const rows = [dense(1, 0.094), sparse("magnitude", 0.5, 1, 0.1), sparse("random", 0.5, 1, 0.09)];
+    const [group] = analyzeResults(rows);
+    expect([group.matching, group.nontrivial, group.smallestMatching]).toEqual([null, null, null]);
+    expect(group.noAnswer).toContain("at or near chance (9.40%; chance is 10%)");
+    expect(matchingAnswer(group)).toBe("no answer: the dense network is at chance (see Warnings)");
+    expect(groupWarnings(group)[0]).toMatch(/^No answer: the dense network is at or near chance/);
+    // Twice chance is the line: 20% on a 10-class dataset is answered.
+    const [learned] = analyzeResults([dense(1, 0.2), sparse("magnitude", 0.5, 1, 0.21)]);
+    expect([learned.matching, learned.noAnswer]).toEqual([true, null]);
+  });
+
   it("keeps a sweep without pruning as a group with only its dense accuracy", () => {
     const [group] = analyzeResults([dense(1, 0.8), dense(2, 0.9)]);
     expect(group.method).toBe("");

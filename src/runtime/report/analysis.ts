@@ -6,7 +6,28 @@
  *  3. the smallest matching density, next to standard training's for the same model.
  * Accuracy is each finished job's final-epoch accuracy against its training adversary.
  */
+
+import type { DatasetName } from "../../compiler/config.js";
+import { DATASETS } from "../../compiler/datasets.js";
 import type { ResultRow } from "./rows.js";
+
+/**
+ * An accuracy below this multiple of chance (1/classes) is "near chance": such a network has
+ * not learned the task (a unit mistake in ε, a learning rate that diverged, a collapsed layer),
+ * so comparing other networks with it answers nothing. Above it, "well above chance".
+ */
+export const NEAR_CHANCE_FACTOR = 2;
+
+/** Chance accuracy of a dataset: 1 / number of classes (0.1 when the dataset is unknown). */
+export function chanceAccuracy(dataset: string): number {
+  const info = DATASETS[dataset as DatasetName];
+  return 1 / (info?.classes ?? 10);
+}
+
+/** Whether an accuracy (fraction) is at or near chance for the dataset. */
+export function nearChance(accuracy: number, dataset: string): boolean {
+  return accuracy < NEAR_CHANCE_FACTOR * chanceAccuracy(dataset);
+}
 
 export interface Stat {
   mean: number;
@@ -64,6 +85,11 @@ export interface GroupAnalysis {
   nontrivial: boolean | null;
   /** Matching densities where the random baseline does not match. */
   nontrivialDensities: number[];
+  /**
+   * Set when the dense network is at or near chance: then the three questions have no answer
+   * (matching, nontrivial and smallestMatching are null) and this says why.
+   */
+  noAnswer: string | null;
   /** Standard training's answers for the same model, method and rewind; absent when the results have none. */
   standard?: { matching: boolean | null; smallestMatching: number | null };
 }
@@ -237,6 +263,12 @@ function analyzeGroup(
     };
   });
   const denseRow = rows.find((r) => r.kind === "dense" && r.base === first.base);
+  const chance = chanceAccuracy(first.dataset);
+  const denseAtChance =
+    dense && first.kind === "sparse" && nearChance(dense.mean, first.dataset)
+      ? `the dense network is at or near chance (${(dense.mean * 100).toFixed(2)}%; chance is ${(chance * 100).toFixed(3).replace(/\.?0+$/, "")}%): ` +
+        "it has not learned the task, so no subnetwork can be called matching; check ε's units, the learning rate and `lthc check`'s warnings"
+      : null;
   return {
     key: spec.key,
     dataset: first.dataset,
@@ -250,7 +282,7 @@ function analyzeGroup(
     tolerance,
     dense,
     densities,
-    ...answers(densities),
+    ...(denseAtChance ? unanswered(denseAtChance) : { ...answers(densities), noAnswer: null }),
   };
 }
 
@@ -268,6 +300,12 @@ export function layerFractions(rows: readonly ResultRow[]): LayerFraction[] | nu
       emptied: masks.filter((m) => m[i] && m[i].total > 0 && m[i].kept === 0).length,
     };
   });
+}
+
+function unanswered(
+  reason: string,
+): Pick<GroupAnalysis, "matching" | "smallestMatching" | "nontrivial" | "nontrivialDensities" | "noAnswer"> {
+  return { matching: null, smallestMatching: null, nontrivial: null, nontrivialDensities: [], noAnswer: reason };
 }
 
 function answers(

@@ -39,6 +39,7 @@ function trainingText(group: GroupAnalysis): string {
 
 export function matchingAnswer(group: GroupAnalysis): string {
   if (!group.method) return "— (the sweep does not prune)";
+  if (group.noAnswer) return "no answer: the dense network is at chance (see Warnings)";
   if (group.matching === null) {
     return group.dense ? "unknown (no finished pruned run)" : "unknown (no finished dense run)";
   }
@@ -184,6 +185,7 @@ function layerTable(densities: DensityResult[]): string[] {
 /** Warnings about a group's results that change how its answers read. */
 export function groupWarnings(group: GroupAnalysis): string[] {
   const warnings: string[] = [];
+  if (group.noAnswer) warnings.push(`No answer: ${group.noAnswer}.`);
   for (const d of group.densities) {
     for (const [mask, layers] of [
       ["magnitude", d.magnitudeLayers],
