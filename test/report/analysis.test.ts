@@ -23,6 +23,7 @@ function row(over: Partial<ResultRow> & Pick<ResultRow, "job" | "accuracy">): Re
     adversary: ADV,
     loss: 1,
     status: "done",
+    reason: "",
     dataset: "fashion-mnist",
     model: "lenet(300,100)",
     trainAdversary: ADV,

@@ -56,6 +56,19 @@ export interface DensityResult {
   randomMatches: boolean | null;
 }
 
+/** A job of the group that failed or is blocked: it has no accuracy, and the report says why. */
+export interface Failure {
+  kind: "dense" | "sparse";
+  /** "" for the dense run. */
+  strategy: string;
+  /** 1 for the dense run. */
+  density: number;
+  replicate: number;
+  status: "failed" | "blocked";
+  /** The reason and what to do about it. */
+  reason: string;
+}
+
 export interface GroupAnalysis {
   /** Identifies the group: dense configuration, pruning method and rewind point. */
   key: string;
@@ -76,6 +89,8 @@ export interface GroupAnalysis {
   /** In accuracy points. */
   tolerance: number;
   dense: Stat | null;
+  /** The group's failed and blocked jobs (dense run first), each once. */
+  failures: Failure[];
   /** Densest first. */
   densities: DensityResult[];
   /** Null when unknown: no finished dense run or no finished magnitude-pruned run. */
@@ -281,6 +296,7 @@ function analyzeGroup(
     params: denseRow?.params ?? {},
     tolerance,
     dense,
+    failures: failuresOf(rows.filter((r) => (r.kind === "dense" && r.base === first.base) || inGroup(spec, r))),
     densities,
     ...(denseAtChance ? unanswered(denseAtChance) : { ...answers(densities), noAnswer: null }),
   };
@@ -300,6 +316,22 @@ export function layerFractions(rows: readonly ResultRow[]): LayerFraction[] | nu
       emptied: masks.filter((m) => m[i] && m[i].total > 0 && m[i].kept === 0).length,
     };
   });
+}
+
+function failuresOf(rows: readonly ResultRow[]): Failure[] {
+  const seen = new Map<string, Failure>();
+  for (const r of rows) {
+    if ((r.status !== "failed" && r.status !== "blocked") || seen.has(r.job)) continue;
+    seen.set(r.job, {
+      kind: r.kind,
+      strategy: r.strategy,
+      density: r.density,
+      replicate: r.replicate,
+      status: r.status,
+      reason: r.reason,
+    });
+  }
+  return [...seen.values()].sort((a, b) => (a.kind === b.kind ? b.density - a.density : a.kind === "dense" ? -1 : 1));
 }
 
 function unanswered(

@@ -122,7 +122,7 @@ function summaryTable(sections: ReportSection[]): string[] {
         trainingText(group),
         group.dataset,
         pruningText(group),
-        statText(group.dense),
+        denseText(group),
         matchingAnswer(group),
         nontrivialAnswer(group),
         smallestAnswer(group),
@@ -133,11 +133,27 @@ function summaryTable(sections: ReportSection[]): string[] {
   return lines;
 }
 
+/** The dense accuracy, or why there is none. */
+function denseText(group: GroupAnalysis): string {
+  if (group.dense) return statText(group.dense);
+  const failed = group.failures.find((f) => f.kind === "dense");
+  return failed ? `${failed.status} (see its section)` : "—";
+}
+
+/** A strategy's accuracy at a density, or whether its runs failed or are blocked. */
+function cellText(group: GroupAnalysis, d: DensityResult, strategy: "magnitude" | "random"): string {
+  const s = strategy === "magnitude" ? d.magnitude : d.random;
+  if (s) return statText(s);
+  const failed = group.failures.find((f) => f.kind === "sparse" && f.density === d.density && f.strategy === strategy);
+  return failed ? failed.status : "—";
+}
+
 function yesNo(value: boolean | null): string {
   return value === null ? "—" : value ? "yes" : "no";
 }
 
-function densityTable(densities: DensityResult[]): string[] {
+function densityTable(group: GroupAnalysis): string[] {
+  const densities = group.densities;
   const lines = [
     tableRow(["Density", "Pruning with rewinding (%)", "Random (%)", "Matches dense?", "Random matches?"]),
     tableRow(Array(5).fill("---")),
@@ -146,8 +162,8 @@ function densityTable(densities: DensityResult[]): string[] {
     lines.push(
       tableRow([
         densityText(d.density),
-        statText(d.magnitude),
-        statText(d.random),
+        cellText(group, d, "magnitude"),
+        cellText(group, d, "random"),
         yesNo(d.magnitudeMatches),
         yesNo(d.randomMatches),
       ]),
@@ -203,6 +219,20 @@ export function groupWarnings(group: GroupAnalysis): string[] {
   return warnings;
 }
 
+/** The failed and blocked jobs of a group, each with its reason and what to do. */
+function failureLines(group: GroupAnalysis): string[] {
+  if (group.failures.length === 0) return [];
+  return [
+    "Failed and blocked runs (no accuracy; each counts as missing data above):",
+    "",
+    ...group.failures.map((f) => {
+      const what = f.kind === "dense" ? "dense run" : `${f.strategy} at ${densityText(f.density)}`;
+      return `- ${what}, replicate ${f.replicate}: **${f.status}**: ${f.reason}`;
+    }),
+    "",
+  ];
+}
+
 function warningsSection(sections: ReportSection[]): string[] {
   const lines: string[] = [];
   for (const { group } of sections) {
@@ -253,7 +283,7 @@ function groupSection({ group, plot }: ReportSection): string[] {
   if (params.length > 0) notes.push(`Parameters: ${params.join(", ")}.`);
   if (group.tolerance > 0) notes.push(`Tolerance: ${group.tolerance} accuracy points.`);
   if (group.method) notes.push(`Random baseline: ${baselineText(group.baseline)}.`);
-  notes.push(`Dense accuracy (%): ${statText(group.dense)}.`);
+  notes.push(`Dense accuracy (%): ${denseText(group)}.`);
   return [
     `## ${plotTitle(group)}`,
     "",
@@ -262,7 +292,8 @@ function groupSection({ group, plot }: ReportSection): string[] {
     notes.join(" "),
     "",
     ...groupWarnings(group).flatMap((w) => [`**Warning:** ${w}`, ""]),
-    ...densityTable(group.densities),
+    ...failureLines(group),
+    ...densityTable(group),
     "",
     ...layerTable(group.densities),
   ];

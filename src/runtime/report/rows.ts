@@ -13,6 +13,8 @@ export interface JobData {
   metrics: EpochMetric[];
   /** Only for finished jobs. */
   result: { metrics: EpochMetric[]; achievedDensity: number | null; layers?: LayerDensity[] } | null;
+  /** Set when the job's last attempt failed ("failed") or it was skipped because a dependency failed ("blocked"). */
+  failure?: { state: "failed" | "blocked"; reason: string } | null;
 }
 
 export interface ResultRow {
@@ -50,8 +52,14 @@ export interface ResultRow {
   /** Null where the store holds null (JSON has no NaN: a diverged value). */
   accuracy: number | null;
   loss: number | null;
-  /** "done" when the job finished, "partial" while it has only some epochs. */
-  status: "done" | "partial";
+  /**
+   * "done" when the job finished, "partial" while it has only some epochs, "failed" when its
+   * last attempt failed, "blocked" when it was skipped because a job it needs failed. A failed
+   * or blocked job without metrics still has one row (epoch 0, no adversary, no accuracy).
+   */
+  status: "done" | "partial" | "failed" | "blocked";
+  /** Why the job failed or is blocked, and what to do about it; "" otherwise. */
+  reason: string;
   dataset: string;
   model: string;
   /** The complete key of the adversary the network was trained against ("clean" for standard training). */
@@ -107,16 +115,37 @@ function commonParams(points: PlanPoint[]): Record<string, string | number> {
 function jobMetrics(
   job: DenseJob | SparseJob,
   data: JobData | undefined,
-): { metrics: EpochMetric[]; status: ResultRow["status"] } | null {
+): { metrics: EpochMetric[]; status: ResultRow["status"]; reason: string } | null {
   const rekey = (metrics: EpochMetric[]) => rekeyLegacyMetrics(job.config.testAdversaries, metrics);
-  if (data?.result) return { metrics: rekey(data.result.metrics), status: "done" };
-  if (data && data.metrics.length > 0) return { metrics: rekey(data.metrics), status: "partial" };
+  if (data?.result) return { metrics: rekey(data.result.metrics), status: "done", reason: "" };
+  if (data?.failure) {
+    const { state, reason } = data.failure;
+    return { metrics: rekey(data.metrics), status: state, reason: withRemedy(reason) };
+  }
+  if (data && data.metrics.length > 0) return { metrics: rekey(data.metrics), status: "partial", reason: "" };
   return null;
+}
+
+/**
+ * A failure's reason followed by what to do about it. The executor's reasons are one line;
+ * the remedies name the command or setting that addresses each kind.
+ */
+export function withRemedy(reason: string): string {
+  if (/^diverged/.test(reason))
+    return `${reason} — lower the learning rate (or check ε's units: \`lthc check\` warns), then \`lthc run --retry-failed\``;
+  if (/^skipped: dependency/.test(reason))
+    return `${reason} — fix that job's failure (its row says why); this one runs once it is done`;
+  if (/not found|cannot be read|No such file/i.test(reason))
+    return `${reason} — see docs/datasets.md (\`lthc data get\`), then \`lthc run\` again`;
+  return `${reason} — \`lthc status\` shows the job's log; \`lthc run\` tries it again`;
 }
 
 type Shared = Omit<ResultRow, "epoch" | "adversary" | "accuracy" | "loss">;
 
 function expand(shared: Shared, metrics: EpochMetric[]): ResultRow[] {
+  if (metrics.length === 0 && (shared.status === "failed" || shared.status === "blocked")) {
+    return [{ ...shared, epoch: 0, adversary: "", accuracy: null, loss: null }];
+  }
   return [...metrics]
     .sort((a, b) => a.epoch - b.epoch || (a.adversary < b.adversary ? -1 : a.adversary > b.adversary ? 1 : 0))
     .map((m) => ({
@@ -154,6 +183,7 @@ function denseRows(points: PlanPoint[], dense: DenseJob, data: JobData | undefin
     rewind: "",
     replicate: dense.replicate,
     status: found.status,
+    reason: found.reason,
     ...trainFields(dense),
     base: dense.hash,
     tolerance: points[0].tolerance,
@@ -188,6 +218,7 @@ function sparseRows(
     rewind: timeLabel(prune.rewind),
     replicate: sparse.replicate,
     status: found.status,
+    reason: found.reason,
     ...trainFields(sparse),
     base: jobs.get(point.dense)?.hash ?? point.dense,
     tolerance: point.tolerance,

@@ -19,6 +19,7 @@ export const FIXED_COLUMNS = [
   "accuracy",
   "loss",
   "status",
+  "reason",
   "dataset",
   "model",
   "trainAdversary",
