@@ -127,5 +127,5 @@ describe("writeReportForPlan", () => {
 
 function dependsOnTransitively(id: string, on: string): boolean {
   const job = plan.jobs.find((j) => j.id === id);
-  return job !== undefined && job.dependsOn.some((d) => d === on || dependsOnTransitively(d, on));
+  return job?.dependsOn.some((d) => d === on || dependsOnTransitively(d, on)) ?? false;
 }
