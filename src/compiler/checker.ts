@@ -12,6 +12,7 @@ import { DATASETS, type DatasetInfo } from "./datasets.js";
 import { DEFAULTS } from "./defaults.js";
 import { CODES, type Diagnostic, suggest } from "./diagnostics.js";
 import { type Alt, type Binding, Evaluator, mergeParams } from "./evaluator.js";
+import { adversaryKey as adversaryLabelKey } from "./labels.js";
 import type { SettingKey } from "./lexer.js";
 import type { Point } from "./points.js";
 import { type AugmentValue, type DatasetValue, type StrategyValue, type TimeValue, Values } from "./values.js";
@@ -236,6 +237,7 @@ interface Resolved {
   gamma: number;
   test: AdversaryConfig[];
   tolerance: number;
+  judge: AdversaryConfig | null;
 }
 
 const DEFAULT_VALUES: { [K in SettingKey]: Resolved[K] | undefined } = {
@@ -258,6 +260,7 @@ const DEFAULT_VALUES: { [K in SettingKey]: Resolved[K] | undefined } = {
   gamma: DEFAULTS.gamma,
   test: [],
   tolerance: DEFAULTS.tolerance,
+  judge: null,
 };
 
 function expandSweep(
@@ -584,10 +587,29 @@ function resolvePoint(
   };
   const params: Record<string, string | number> = {};
   for (const b of bindings) params[b.name] = b.value;
+  const judged = get("judge");
+  const judge = judged === null ? null : adversaryLabelKey(judged);
+  if (judge !== null && sound("judge") && !testAdversaries.some((t) => adversaryLabelKey(t) === judge)) {
+    ev.report(
+      CODES.judgeNotEvaluated,
+      at("judge"),
+      `the report cannot judge on ${judge}: it is neither the training adversary nor a \`test\` adversary`,
+      `add it to \`test\`, e.g. test [${judge}]`,
+    );
+    return null;
+  }
   const reps = get("reps");
   const out: Point[] = [];
   for (let replicate = 1; replicate <= reps; replicate++) {
-    out.push({ sweep, params, train, prune, replicate, tolerance: get("tolerance") });
+    out.push({
+      sweep,
+      params,
+      train,
+      prune,
+      replicate,
+      tolerance: get("tolerance"),
+      ...(judge !== null ? { judge } : {}),
+    });
   }
   return out;
 }

@@ -52,6 +52,7 @@ export const CODES = {
   tooManyPoints: "E036",
   emptyRange: "E037",
   missingDensity: "E038",
+  judgeNotEvaluated: "E039",
   unusedLet: "W101",
   noSweeps: "W102",
   ignored: "W103",

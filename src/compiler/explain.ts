@@ -93,6 +93,7 @@ export function explainPoint(plan: Plan, points: readonly Point[], index: number
   lines.push(
     `  replicate       ${point.replicate}`,
     `  tolerance       ${point.tolerance} accuracy points`,
+    `  judged on       ${point.judge ?? "the training adversary"} (report only)`,
     `  dense job       ${planned.dense}`,
     `  sparse job      ${planned.sparse ?? "(none)"}`,
   );

@@ -282,7 +282,13 @@ class PlanBuilder {
     const { train, replicate } = point;
     const trainKey = this.trainKey(train);
     const dense = this.dense(train, trainKey, replicate);
-    const base = { sweep: point.sweep, params: point.params, replicate, tolerance: point.tolerance };
+    const base = {
+      sweep: point.sweep,
+      params: point.params,
+      replicate,
+      tolerance: point.tolerance,
+      ...(point.judge !== undefined ? { judge: point.judge } : {}),
+    };
     if (point.prune === null) return { ...base, dense, sparse: null };
     const run: Run = { train, trainKey, replicate, dense };
     const prune = canonicalPrune(point.prune);

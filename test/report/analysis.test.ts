@@ -27,6 +27,7 @@ function row(over: Partial<ResultRow> & Pick<ResultRow, "job" | "accuracy">): Re
     dataset: "fashion-mnist",
     model: "lenet(300,100)",
     trainAdversary: ADV,
+    judge: ADV,
     base: "B",
     tolerance: 0,
     params: {},
@@ -150,7 +151,7 @@ describe("analyzeResults", () => {
   });
 
   it("compares each adversary's smallest matching density with standard training's", () => {
-    const std = { trainAdversary: "clean", adversary: "clean", base: "C" };
+    const std = { trainAdversary: "clean", judge: "clean", adversary: "clean", base: "C" };
     const rows = [
       dense(1, 0.8),
       sparse("magnitude", 0.5, 1, 0.8),
@@ -256,6 +257,40 @@ describe("analyzeResults", () => {
     // Twice chance is the line: 20% on a 10-class dataset is answered.
     const [learned] = analyzeResults([dense(1, 0.2), sparse("magnitude", 0.5, 1, 0.21)]);
     expect([learned.matching, learned.noAnswer]).toEqual([true, null]);
+  });
+
+  it("judges on the chosen adversary and flags accuracy under attack above clean accuracy (issue 11, fault 9)", () => {
+    const PGD10 = "pgd(linf,0.3,10)";
+    const at = (job: string, kind: "dense" | "sparse", clean: number, pgd1: number, pgd10: number) => {
+      const strategy = kind === "dense" ? "" : "magnitude";
+      const over = { kind, strategy, density: kind === "dense" ? 1 : 0.5, job };
+      return [
+        row({ ...over, adversary: "clean", accuracy: clean }),
+        row({ ...over, adversary: ADV, accuracy: pgd1 }),
+        row({ ...over, adversary: PGD10, accuracy: pgd10 }),
+      ];
+    };
+    // The issue's numbers: a sparse network at clean 51.4%, PGD-1 55.2%, PGD-10 34.8%.
+    const rows = [...at("d", "dense", 0.6, 0.5, 0.4), ...at("s", "sparse", 0.514, 0.552, 0.348)];
+    const [byTraining] = analyzeResults(rows);
+    expect([byTraining.judge, byTraining.matching]).toEqual([ADV, true]);
+    const [byPgd10] = analyzeResults(rows.map((r) => ({ ...r, judge: PGD10 })));
+    expect([byPgd10.judge, byPgd10.dense?.mean, byPgd10.matching]).toEqual([PGD10, 0.4, false]);
+    expect(byTraining.attackAboveClean).toEqual([
+      {
+        kind: "sparse",
+        strategy: "magnitude",
+        density: 0.5,
+        replicate: 1,
+        clean: 0.514,
+        adversary: ADV,
+        accuracy: 0.552,
+      },
+    ]);
+    expect(groupWarnings(byTraining)[0]).toMatch(/^Accuracy under attack above clean accuracy: magnitude at 50%/);
+    // Near chance it is legitimate (predicted labels): a sparse resnet(8) at clean 4.6% scored 12.2%.
+    const [nearChance] = analyzeResults([...at("d", "dense", 0.6, 0.5, 0.4), ...at("s", "sparse", 0.046, 0.122, 0.1)]);
+    expect(nearChance.attackAboveClean).toEqual([]);
   });
 
   it("keeps a sweep without pruning as a group with only its dense accuracy", () => {

@@ -4,7 +4,8 @@
  *     the dense accuracy (mean over replicates) within the tolerance;
  *  2. is it nontrivial: at some matching density the random baseline does not match;
  *  3. the smallest matching density, next to standard training's for the same model.
- * Accuracy is each finished job's final-epoch accuracy against its training adversary.
+ * Accuracy is each finished job's final-epoch accuracy against the adversary it is judged on
+ * (`judge`, default its training adversary, as in the thesis).
  */
 
 import type { DatasetName } from "../../compiler/config.js";
@@ -69,12 +70,29 @@ export interface Failure {
   reason: string;
 }
 
+export interface AttackAboveClean {
+  kind: "dense" | "sparse";
+  strategy: string;
+  density: number;
+  replicate: number;
+  clean: number;
+  adversary: string;
+  accuracy: number;
+}
+
 export interface GroupAnalysis {
   /** Identifies the group: dense configuration, pruning method and rewind point. */
   key: string;
   dataset: string;
   model: string;
   trainAdversary: string;
+  /** The adversary the answers are judged on (its complete key). */
+  judge: string;
+  /**
+   * Finished runs whose final accuracy under some attack exceeds their clean accuracy while the
+   * clean accuracy is well above chance: the signature of catastrophic overfitting or gradient masking.
+   */
+  attackAboveClean: AttackAboveClean[];
   method: string;
   rewind: string;
   /** Scope of the magnitude pruning ("global" | "layerwise"; "" without magnitude pruning). */
@@ -130,7 +148,7 @@ interface FinalAccuracy {
   accuracy: number;
 }
 
-/** Each finished job's accuracy against its training adversary at its last epoch. */
+/** Each finished job's accuracy against the adversary it is judged on (default: its training adversary) at its last epoch. */
 export function finalAccuracies(rows: readonly ResultRow[]): FinalAccuracy[] {
   const byJob = new Map<string, ResultRow[]>();
   for (const row of rows) {
@@ -141,7 +159,7 @@ export function finalAccuracies(rows: readonly ResultRow[]): FinalAccuracy[] {
   const finals: FinalAccuracy[] = [];
   for (const jobRows of byJob.values()) {
     const last = Math.max(...jobRows.map((r) => r.epoch));
-    const row = jobRows.find((r) => r.epoch === last && r.adversary === r.trainAdversary);
+    const row = jobRows.find((r) => r.epoch === last && r.adversary === r.judge);
     if (row && row.accuracy !== null) finals.push({ row, accuracy: row.accuracy });
   }
   return finals;
@@ -289,6 +307,10 @@ function analyzeGroup(
     dataset: first.dataset,
     model: first.model,
     trainAdversary: first.trainAdversary,
+    judge: first.judge,
+    attackAboveClean: attackAboveClean(
+      rows.filter((r) => (r.kind === "dense" && r.base === first.base) || inGroup(spec, r)),
+    ),
     method: first.kind === "sparse" ? first.method : "",
     rewind: first.kind === "sparse" ? first.rewind : "",
     scope: spec.scope,
@@ -316,6 +338,32 @@ export function layerFractions(rows: readonly ResultRow[]): LayerFraction[] | nu
       emptied: masks.filter((m) => m[i] && m[i].total > 0 && m[i].kept === 0).length,
     };
   });
+}
+
+/** See GroupAnalysis.attackAboveClean: final epochs of finished jobs, each (job, adversary) once. */
+export function attackAboveClean(rows: readonly ResultRow[]): AttackAboveClean[] {
+  const out = new Map<string, AttackAboveClean>();
+  const byJob = new Map<string, ResultRow[]>();
+  for (const r of rows) if (r.status === "done") byJob.set(r.job, [...(byJob.get(r.job) ?? []), r]);
+  for (const jobRows of byJob.values()) {
+    const last = Math.max(...jobRows.map((r) => r.epoch));
+    const final = jobRows.filter((r) => r.epoch === last);
+    const clean = final.find((r) => r.adversary === "clean")?.accuracy;
+    if (clean == null || nearChance(clean, final[0].dataset)) continue;
+    for (const r of final) {
+      if (r.adversary === "clean" || r.accuracy === null || r.accuracy <= clean) continue;
+      out.set(`${r.job}|${r.adversary}`, {
+        kind: r.kind,
+        strategy: r.strategy,
+        density: r.density,
+        replicate: r.replicate,
+        clean,
+        adversary: r.adversary,
+        accuracy: r.accuracy,
+      });
+    }
+  }
+  return [...out.values()];
 }
 
 function failuresOf(rows: readonly ResultRow[]): Failure[] {

@@ -201,6 +201,15 @@ function layerTable(densities: DensityResult[]): string[] {
 /** Warnings about a group's results that change how its answers read. */
 export function groupWarnings(group: GroupAnalysis): string[] {
   const warnings: string[] = [];
+  for (const a of group.attackAboveClean) {
+    const what = a.kind === "dense" ? "the dense run" : `${a.strategy} at ${densityText(a.density)}`;
+    warnings.push(
+      `Accuracy under attack above clean accuracy: ${what} (replicate ${a.replicate}) scores ` +
+        `${(a.accuracy * 100).toFixed(1)}% under ${a.adversary} but ${(a.clean * 100).toFixed(1)}% clean — the signature ` +
+        "of catastrophic overfitting or gradient masking; judge robustness with a stronger attack (more PGD steps, " +
+        "`judge` in the spec or `lthc report --judge`).",
+    );
+  }
   if (group.noAnswer) warnings.push(`No answer: ${group.noAnswer}.`);
   for (const d of group.densities) {
     for (const [mask, layers] of [
@@ -249,8 +258,9 @@ export function reportMarkdown(input: ReportInput): string {
       (input.failedJobs > 0 ? ` (${input.failedJobs} failed: \`lthc status ${input.specFile}\` says why). ` : ". ") +
       `All result rows: [${input.resultsCsv}](${input.resultsCsv}).`,
     "",
-    "Accuracy is each run's final-epoch test accuracy against the adversary it was trained with " +
-      "(clean accuracy for standard training), as mean ± sample standard deviation over replicates. " +
+    "Accuracy is each run's final-epoch test accuracy against the adversary it is judged on " +
+      "(by default the one it was trained with, clean accuracy for standard training; each group says which), " +
+      "as mean ± sample standard deviation over replicates. " +
       "A pruned network *matches* when its mean accuracy is at least the dense mean minus the tolerance; " +
       "matching is *nontrivial* at densities where the random baseline does not match.",
     "",
@@ -283,6 +293,7 @@ function groupSection({ group, plot }: ReportSection): string[] {
   if (params.length > 0) notes.push(`Parameters: ${params.join(", ")}.`);
   if (group.tolerance > 0) notes.push(`Tolerance: ${group.tolerance} accuracy points.`);
   if (group.method) notes.push(`Random baseline: ${baselineText(group.baseline)}.`);
+  if (group.method) notes.push(`Judged on: ${group.judge === "clean" ? "clean accuracy" : group.judge}.`);
   notes.push(`Dense accuracy (%): ${denseText(group)}.`);
   return [
     `## ${plotTitle(group)}`,

@@ -64,6 +64,8 @@ export interface ResultRow {
   model: string;
   /** The complete key of the adversary the network was trained against ("clean" for standard training). */
   trainAdversary: string;
+  /** The complete key of the adversary the report judges the row's point on (`judge`; default trainAdversary). */
+  judge: string;
   /** Content hash of the dense configuration the row's point trains (replicate excluded). */
   base: string;
   /** Matching tolerance of the point, in accuracy points. */
@@ -185,6 +187,7 @@ function denseRows(points: PlanPoint[], dense: DenseJob, data: JobData | undefin
     status: found.status,
     reason: found.reason,
     ...trainFields(dense),
+    judge: points[0].judge ?? adversaryKey(dense.config.adversary),
     base: dense.hash,
     tolerance: points[0].tolerance,
     params: commonParams(points),
@@ -220,6 +223,7 @@ function sparseRows(
     status: found.status,
     reason: found.reason,
     ...trainFields(sparse),
+    judge: point.judge ?? adversaryKey(sparse.config.adversary),
     base: jobs.get(point.dense)?.hash ?? point.dense,
     tolerance: point.tolerance,
     params: point.params,

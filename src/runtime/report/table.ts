@@ -23,6 +23,7 @@ export const FIXED_COLUMNS = [
   "dataset",
   "model",
   "trainAdversary",
+  "judge",
   "base",
   "tolerance",
 ] as const satisfies readonly (keyof ResultRow)[];
