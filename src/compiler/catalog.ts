@@ -204,6 +204,15 @@ export const SETTINGS: readonly SettingEntry[] = [
     "tolerance 0.5",
     String(DEFAULTS.tolerance),
   ),
+  setting(
+    "judge",
+    "adversary",
+    "The adversary whose test accuracy the report's three questions are judged on: the training adversary (the thesis's choice), or one evaluated by `test` (or `none` for clean accuracy). Report-only: it changes no job.",
+    "judge none",
+    "the training adversary",
+    "judge",
+    false,
+  ),
 ];
 
 export const SETTINGS_BY_NAME: ReadonlyMap<string, SettingEntry> = new Map(SETTINGS.map((s) => [s.name, s]));

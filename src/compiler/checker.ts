@@ -8,10 +8,11 @@ import type * as A from "./ast.js";
 import { walk } from "./ast.js";
 import { SETTINGS, SETTINGS_BY_NAME, type SettingEntry } from "./catalog.js";
 import type { AdversaryConfig, ModelConfig, PruneConfig, TrainConfig, TrainTime } from "./config.js";
-import { DATASETS } from "./datasets.js";
+import { DATASETS, type DatasetInfo } from "./datasets.js";
 import { DEFAULTS } from "./defaults.js";
 import { CODES, type Diagnostic, suggest } from "./diagnostics.js";
 import { type Alt, type Binding, Evaluator, mergeParams } from "./evaluator.js";
+import { adversaryKey as adversaryLabelKey } from "./labels.js";
 import type { SettingKey } from "./lexer.js";
 import { letTable } from "./lookup.js";
 import type { Point } from "./points.js";
@@ -235,6 +236,7 @@ interface Resolved {
   gamma: number;
   test: AdversaryConfig[];
   tolerance: number;
+  judge: AdversaryConfig | null;
 }
 
 const DEFAULT_VALUES: { [K in SettingKey]: Resolved[K] | undefined } = {
@@ -257,6 +259,7 @@ const DEFAULT_VALUES: { [K in SettingKey]: Resolved[K] | undefined } = {
   gamma: DEFAULTS.gamma,
   test: [],
   tolerance: DEFAULTS.tolerance,
+  judge: null,
 };
 
 function expandSweep(
@@ -314,6 +317,7 @@ function expandSweep(
     }
     axes.push({ entry, alts });
   }
+  pairRandomBaselines(axes.find((a) => a.entry.name === "prune"));
   if (!effective.has("model")) {
     ev.report(
       CODES.missingModel,
@@ -393,6 +397,26 @@ function expandSweep(
   return { info, points };
 }
 
+/**
+ * `random(layerwise)` is the random baseline of a magnitude strategy: a random mask with the
+ * per-layer counts of the magnitude mask it is compared with (open_lth). A sweep that prunes
+ * with layerwise magnitude gets one whose counts are the layerwise mask's; with global
+ * magnitude (or none), one with the global mask's; with both, one of each, so that the
+ * report compares like with like (docs/science.md).
+ */
+function pairRandomBaselines(axis: { alts: Alt<unknown>[] } | undefined): void {
+  if (!axis) return;
+  const strategies = axis.alts.map((a) => a.value as StrategyValue | null);
+  const magnitudeScopes = new Set(strategies.filter((s) => s?.strategy === "magnitude").map((s) => s!.scope));
+  if (!magnitudeScopes.has("layerwise")) return;
+  axis.alts = axis.alts.flatMap((alt) => {
+    const s = alt.value as StrategyValue | null;
+    if (s?.strategy !== "random" || s.scope !== "layerwise") return [alt];
+    const ownCounts: Alt<unknown> = { ...alt, value: { ...s, counts: "layerwise" } };
+    return magnitudeScopes.has("global") ? [alt, ownCounts] : [ownCounts];
+  });
+}
+
 function defaultStrategy(label: string, decl: A.SweepDecl): Alt<unknown> {
   const node: A.Ref = { kind: "Ref", name: label, range: decl.keywordRange };
   const value: StrategyValue =
@@ -459,7 +483,7 @@ function resolvePoint(
   }
   const trainSize = data.trainSubset ?? info.trainSize;
   const itersPerEpoch = Math.ceil(trainSize / batch);
-  const milestones = get("milestones") ?? [Math.round(epochs * 0.5), Math.round(epochs * 0.75)];
+  const milestones = get("milestones") ?? defaultMilestones(epochs);
   for (const m of sound("milestones", "epochs") ? (get("milestones") ?? []) : []) {
     if (m >= epochs) {
       ev.report(
@@ -471,6 +495,14 @@ function resolvePoint(
       ok = false;
     }
   }
+  if (sound("data")) {
+    for (const key of ["under", "test"] as const) {
+      if (!sound(key)) continue;
+      const value = get(key);
+      for (const adversary of Array.isArray(value) ? value : [value]) warnUnitMistake(ev, adversary, at(key), info);
+    }
+  }
+  if (sound("lr")) warnLearningRate(ev, get("lr"), at("lr"));
   const strategy = get("prune");
   let prune: PruneConfig | null = null;
   if (strategy) {
@@ -503,6 +535,14 @@ function resolvePoint(
         ok = false;
       }
     }
+    if (density === 1 && sound("at")) {
+      ev.report(
+        CODES.noPruning,
+        at("at"),
+        "density 100% keeps every weight: this point prunes nothing",
+        "densities are fractions kept, e.g. 80%^[1..8]; `at 1` is 100%, did you mean 1%?",
+      );
+    }
     prune = {
       strategy: strategy.strategy,
       scope: strategy.scope,
@@ -510,6 +550,7 @@ function resolvePoint(
       fraction: strategy.method === "iterative" ? strategy.fraction : 0,
       density,
       rewind,
+      ...(strategy.counts ? { counts: strategy.counts } : {}),
     };
   }
   if (!ok || broken.size > 0) return null;
@@ -545,12 +586,93 @@ function resolvePoint(
   };
   const params: Record<string, string | number> = {};
   for (const b of bindings) params[b.name] = b.value;
+  const judged = get("judge");
+  const judge = judged === null ? null : adversaryLabelKey(judged);
+  if (judge !== null && sound("judge") && !testAdversaries.some((t) => adversaryLabelKey(t) === judge)) {
+    ev.report(
+      CODES.judgeNotEvaluated,
+      at("judge"),
+      `the report cannot judge on ${judge}: it is neither the training adversary nor a \`test\` adversary`,
+      `add it to \`test\`, e.g. test [${judge}]`,
+    );
+    return null;
+  }
   const reps = get("reps");
   const out: Point[] = [];
   for (let replicate = 1; replicate <= reps; replicate++) {
-    out.push({ sweep, params, train, prune, replicate, tolerance: get("tolerance") });
+    out.push({
+      sweep,
+      params,
+      train,
+      prune,
+      replicate,
+      tolerance: get("tolerance"),
+      ...(judge !== null ? { judge } : {}),
+    });
   }
   return out;
+}
+
+/** ε at or above this, for ℓ∞ on [0,1] pixels, lets the attack set a pixel to almost anything. */
+const LINF_EPS_SUSPECT = 0.5;
+
+/**
+ * W104: an ε that is legal but almost certainly in the wrong units: ℓ∞ ε ≥ 0.5 on [0,1]
+ * pixels (8 meant as 8/255), or an ℓ2 ε larger than the largest possible ℓ2 distance
+ * between two images of the dataset, √(H·W·C).
+ */
+function warnUnitMistake(ev: Evaluator, adversary: AdversaryConfig, node: { range: A.Range }, data: DatasetInfo): void {
+  if (adversary.kind !== "pgd" || adversary.steps === 0) return;
+  const eps = adversary.eps;
+  const pixels = `${Number((eps / 255).toPrecision(3))}`;
+  if (adversary.norm === "linf" && eps >= LINF_EPS_SUSPECT) {
+    ev.report(
+      CODES.epsUnits,
+      node,
+      `ℓ∞ ε = ${eps} on pixels in [0, 1] lets the attack change any pixel by ${eps >= 1 ? "its whole range" : "half its range"}`,
+      eps >= 1
+        ? `ε is in units of the [0, 1] pixel range: did you mean ${eps}/255 = ${pixels}?`
+        : "ε is in units of the [0, 1] pixel range: usual values are 8/255 ≈ 0.031 (CIFAR-10) and 0.1–0.3 (MNIST)",
+    );
+  }
+  const diameter = Math.sqrt(data.height * data.width * data.channels);
+  if (adversary.norm === "l2" && eps > diameter) {
+    ev.report(
+      CODES.epsUnits,
+      node,
+      `ℓ2 ε = ${eps} exceeds the largest possible ℓ2 distance between two ${data.height}×${data.width}×${data.channels} images in [0, 1] (${Number(diameter.toPrecision(4))})`,
+      `ε is in units of the [0, 1] pixel range: did you mean ${eps}/255 = ${pixels}?`,
+    );
+  }
+}
+
+/** W105: a learning rate that is legal but makes no sense for SGD on these models. */
+function warnLearningRate(ev: Evaluator, lr: number, node: { range: A.Range }): void {
+  if (lr > 1) {
+    ev.report(
+      CODES.learningRate,
+      node,
+      `learning rate ${lr} is far above SGD's usual range (0.001–0.5): training will almost certainly diverge`,
+      "the thesis uses 0.1; a diverged run is reported as failed",
+    );
+  } else if (lr < 1e-5) {
+    ev.report(
+      CODES.learningRate,
+      node,
+      `learning rate ${lr} is so small that training will barely move the weights`,
+      "the thesis uses 0.1",
+    );
+  }
+}
+
+/**
+ * The default learning-rate milestones: 50% and 75% of `epochs` (80 and 120 of the thesis's
+ * 160), rounded, kept only where E029 accepts them (1 … epochs−1) and each once, so a short
+ * run never decays twice at one epoch nor at its end: 3 epochs → [2], 2 → [1], 1 → [].
+ */
+export function defaultMilestones(epochs: number): number[] {
+  const candidates = [Math.round(epochs * 0.5), Math.round(epochs * 0.75)];
+  return [...new Set(candidates.filter((m) => m >= 1 && m < epochs))];
 }
 
 /** Adversary values are shared by every combination that uses them: serialize each once. */

@@ -89,6 +89,13 @@ export interface PruneConfig {
   density: number;
   /** The rewind point theta_r: sparse training restarts here. */
   rewind: TrainTime;
+  /**
+   * Random layerwise only: the magnitude mask whose per-layer counts the random mask keeps,
+   * i.e. the magnitude strategy it is the baseline of (open_lth's layerwise shuffle). Absent:
+   * the global magnitude mask's. "layerwise": the layerwise magnitude mask's. Absent rather
+   * than "global" so that existing configurations keep their content hashes.
+   */
+  counts?: "layerwise";
 }
 
 /**

@@ -52,9 +52,13 @@ export const CODES = {
   tooManyPoints: "E036",
   emptyRange: "E037",
   missingDensity: "E038",
+  judgeNotEvaluated: "E039",
   unusedLet: "W101",
   noSweeps: "W102",
   ignored: "W103",
+  epsUnits: "W104",
+  learningRate: "W105",
+  noPruning: "W106",
 } as const;
 
 /**

@@ -81,14 +81,19 @@ export function explainPoint(plan: Plan, points: readonly Point[], index: number
     lines.push("  pruning         none (dense run only)");
   } else {
     const method = prune.method === "iterative" ? `iterative (IMP, ${prune.fraction * 100}% per level)` : "one-shot";
+    const counts =
+      prune.strategy === "random" && prune.scope === "layerwise"
+        ? ` (per-layer counts of the ${prune.counts ?? "global"} magnitude mask: its baseline)`
+        : "";
     lines.push(
-      `  pruning         ${prune.strategy}, ${prune.scope}, ${method}, density ${prune.density}`,
+      `  pruning         ${prune.strategy}, ${prune.scope}${counts}, ${method}, density ${prune.density}`,
       `  rewind          ${formatTime(prune.rewind)}`,
     );
   }
   lines.push(
     `  replicate       ${point.replicate}`,
     `  tolerance       ${point.tolerance} accuracy points`,
+    `  judged on       ${point.judge ?? "the training adversary"} (report only)`,
     `  dense job       ${planned.dense}`,
     `  sparse job      ${planned.sparse ?? "(none)"}`,
   );

@@ -42,6 +42,7 @@ export const SETTING_KEYWORDS = [
   "gamma",
   "test",
   "tolerance",
+  "judge",
 ] as const;
 export type SettingKey = (typeof SETTING_KEYWORDS)[number];
 

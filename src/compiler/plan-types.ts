@@ -78,6 +78,8 @@ export interface PlanPoint {
   sparse: string | null;
   /** Matching tolerance in accuracy points (0 = meet or exceed). */
   tolerance: number;
+  /** The key of the adversary the report judges this point on; absent = its training adversary. Never hashed. */
+  judge?: string;
 }
 
 export interface PlanSummary {

@@ -28,7 +28,10 @@ function timeKey(at: TrainTime | "final"): string {
  * neutral value (`added`), so that adding a field renames no existing job.
  */
 function pruneKey(prune: PruneConfig, added: readonly AddedField[]): string {
-  const { strategy, scope, method, fraction, density, rewind, ...rest } = prune;
+  // `counts` is keyed through the mask's hash (its countsFrom), and is left out here so
+  // that the sparse jobs of configurations without it keep their ids.
+  const { strategy, scope, method, fraction, density, rewind, counts, ...rest } = prune;
+  void counts;
   const key = `${strategy}|${scope}|${method}|${fraction}|${density}|${timeKey(rewind)}`;
   if (Object.keys(rest).length === 0) return key;
   const extra = omitNeutral(rest, added) as Record<string, unknown>;
@@ -253,8 +256,9 @@ class PlanBuilder {
 
   /**
    * Random masks never read weight values. Global ones are drawn over the shapes of the
-   * rewind checkpoint. Layerwise ones keep the per-layer counts of the global magnitude
-   * mask of the same density and method (open_lth's layerwise shuffle): they name that
+   * rewind checkpoint. Layerwise ones keep the per-layer counts of the magnitude mask they
+   * are the baseline of (`prune.counts`: the global one unless "layerwise") of the same
+   * density and method (open_lth's layerwise shuffle): they name that
    * mask in `countsFrom` and also carry its source and previous mask, so a runner can
    * either read the counts or recompute them.
    */
@@ -269,7 +273,8 @@ class PlanBuilder {
       countsFrom: null,
     };
     if (prune.scope === "layerwise") {
-      const magnitude = this.magnitudeMask(run, { ...prune, strategy: "magnitude", scope: "global" }).mask;
+      const countsScope = prune.counts ?? "global";
+      const magnitude = this.magnitudeMask(run, { ...prune, strategy: "magnitude", scope: countsScope }).mask;
       const counts = this.jobs.get(magnitude) as MaskJob;
       spec.source = counts.config.source;
       spec.previousMask = counts.config.previousMask;
@@ -282,7 +287,13 @@ class PlanBuilder {
     const { train, replicate } = point;
     const trainKey = this.trainKey(train);
     const dense = this.dense(train, trainKey, replicate);
-    const base = { sweep: point.sweep, params: point.params, replicate, tolerance: point.tolerance };
+    const base = {
+      sweep: point.sweep,
+      params: point.params,
+      replicate,
+      tolerance: point.tolerance,
+      ...(point.judge !== undefined ? { judge: point.judge } : {}),
+    };
     if (point.prune === null) return { ...base, dense, sparse: null };
     const run: Run = { train, trainKey, replicate, dense };
     const prune = canonicalPrune(point.prune);

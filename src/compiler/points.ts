@@ -15,4 +15,6 @@ export interface Point {
   replicate: number;
   /** Matching tolerance in accuracy points (0 = meet or exceed the dense accuracy). */
   tolerance: number;
+  /** `judge`: the key (adversaryKey) of the adversary the report judges on; absent = the training adversary. Report-only. */
+  judge?: string;
 }

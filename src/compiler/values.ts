@@ -49,6 +49,8 @@ export interface StrategyValue {
   fraction: number;
   /** How it was written, e.g. "global" or "imp(20%)": the default parameter value. */
   label: string;
+  /** Random layerwise only: see PruneConfig.counts. */
+  counts?: "layerwise";
 }
 export interface TimeValue {
   amount: number;
@@ -595,15 +597,19 @@ export class Values {
     const stepNode = bound.get("step")?.[0];
     return alts.flatMap((alt) => {
       const { stepGiven, ...adv } = alt.value;
-      if (adv.kind === "pgd" && stepGiven && adv.stepSize > adv.eps + 1e-12 && stepNode) {
+      if (adv.kind === "pgd" && stepGiven && stepNode && adv.stepSize > maxStep(adv.eps, adv.randomStart)) {
         const epsText = this.ev.source(bound.get("eps")![0]);
         const nText = this.ev.source(bound.get("n")![0]);
         const simple = /^[\w.%/]+$/.test(epsText) && /^\w+$/.test(nText);
         this.ev.report(
           CODES.stepTooLarge,
           stepNode,
-          `PGD step ${adv.stepSize} is larger than ε = ${adv.eps}`,
-          "the step must not exceed ε; the default is ε/n",
+          adv.randomStart
+            ? `PGD step ${adv.stepSize} is larger than 2ε = ${clean(2 * adv.eps)}`
+            : `PGD step ${adv.stepSize} is larger than ε = ${adv.eps} with start=zero`,
+          adv.randomStart
+            ? "from a random start a step up to 2ε is meaningful (fast adversarial training uses 1.25ε); a longer one only lands on the ε-ball's edge. The default is ε/n"
+            : "without a random start a step above ε only lands on the ε-ball's edge; the default is ε/n",
           simple ? { range: stepNode.range, newText: `${epsText}/${nText}`, title: "Set the step to ε/n" } : undefined,
         );
         return [];
@@ -738,3 +744,14 @@ function article(word: string): string {
 }
 
 export { NORMS };
+
+/**
+ * The largest PGD step that means something (E026). From x itself (start=zero) a step above ε
+ * is clamped back to ε by the projection. From a random start δ₀ ∈ [−ε, ε] a step up to 2ε
+ * still chooses where in the ball the example lands (Wong, Rice and Kolter 2020, "Fast is
+ * better than free", use 1.25ε); beyond 2ε every ℓ∞ coordinate lands on the ball's face, the
+ * same as at 2ε, so a longer step is almost certainly a typo.
+ */
+export function maxStep(eps: number, randomStart: boolean): number {
+  return (randomStart ? 2 * eps : eps) * (1 + 1e-12);
+}

@@ -8,7 +8,7 @@ import type { Job } from "../compiler/plan-types.js";
 export interface EpochMetric {
   /** Epoch just finished (1-based: 1 is after the first epoch; 0 is before training). */
   epoch: number;
-  /** Canonical name of the test adversary, e.g. "clean" or "pgd(linf,0.1,8)". */
+  /** The test adversary's complete key (`adversaryKey`), e.g. "clean" or "pgd(linf,0.1,8,labels=true)". */
   adversary: string;
   accuracy: number;
   loss: number;
@@ -32,8 +32,23 @@ export interface JobContext {
   onEvent(event: JobEvent): void;
 }
 
+/** How much of one prunable layer a mask keeps. */
+export interface LayerDensity {
+  /** The parameter's name, e.g. "fc1.kernel". */
+  layer: string;
+  kept: number;
+  total: number;
+}
+
 export type JobOutcome =
-  | { status: "done"; metrics: EpochMetric[]; achievedDensity: number | null; seconds: number }
+  | {
+      status: "done";
+      metrics: EpochMetric[];
+      achievedDensity: number | null;
+      seconds: number;
+      /** Mask jobs: the mask's per-layer counts, in parameter order (absent in older stores). */
+      layers?: LayerDensity[];
+    }
   | {
       status: "failed";
       reason: string;

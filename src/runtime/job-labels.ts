@@ -1,12 +1,13 @@
 /** Short labels and epoch counts of jobs, for the executor's events and the store's progress alike. */
 import type { AdversaryConfig } from "../compiler/config.js";
-import { adversaryLabel, modelLabel } from "../compiler/labels.js";
+import { adversaryKey, modelLabel } from "../compiler/labels.js";
 import type { Job } from "../compiler/plan-types.js";
 import type { JobSummary } from "./executor-events.js";
 
-/** A training adversary in a job label: the metrics' name for it (adversaryLabel), "standard" for standard training. */
+/** A training adversary in a job label: its complete key (adversaryKey), "standard" for standard training. */
 function adversaryText(adversary: AdversaryConfig): string {
-  return adversary.kind === "none" ? "standard" : adversaryLabel(adversary);
+  const key = adversaryKey(adversary);
+  return key === "clean" ? "standard" : key;
 }
 
 function percent(density: number): string {

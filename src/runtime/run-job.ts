@@ -8,12 +8,14 @@ import type { DenseJob, MaskJob, SparseJob } from "../compiler/plan-types.js";
 import { DamagedFile } from "./damaged-file.js";
 import { loadDataset } from "./data/load.js";
 import type { Dataset } from "./data/types.js";
-import type { EpochMetric, JobContext, JobOutcome, JobRunner } from "./job-api.js";
+import type { EpochMetric, JobContext, JobOutcome, JobRunner, LayerDensity } from "./job-api.js";
 import { buildModel } from "./models/build.js";
 import type { Model } from "./models/model.js";
 import { maskTensors, prunableShapes, prunableWeights } from "./prune/apply.js";
 import {
   achievedDensity,
+  emptiedLayers,
+  layerDensities,
   layerwiseMagnitudeMask,
   type Mask,
   magnitudeMask,
@@ -163,6 +165,11 @@ async function runSparse(ctx: JobContext, job: SparseJob): Promise<TrainOutcome>
   });
 }
 
+/** "0.24%" (3 significant digits), "0%" for an emptied layer. */
+function layerPercent(l: LayerDensity): string {
+  return `${l.total === 0 ? 100 : Number(((l.kept / l.total) * 100).toPrecision(3))}%`;
+}
+
 async function runMaskJob(
   ctx: JobContext,
   job: MaskJob,
@@ -172,12 +179,23 @@ async function runMaskJob(
   const mask = await computeMask(ctx, c, seed);
   await writeMask(maskFile(ctx.dir), mask);
   const density = achievedDensity(mask);
+  const layers = layerDensities(mask);
+  const perLayer = layers.map((l) => `${l.layer} ${layerPercent(l)}`).join(", ");
   ctx.onEvent({
     type: "log",
     jobId: job.id,
-    message: `mask at density ${density.toFixed(4)} (requested ${c.density})`,
+    message: `mask at density ${density.toFixed(4)} (requested ${c.density}); per layer: ${perLayer}`,
   });
-  return { status: "done", metrics: [], achievedDensity: density };
+  for (const l of emptiedLayers(layers)) {
+    ctx.onEvent({
+      type: "log",
+      jobId: job.id,
+      message:
+        `warning: layer collapse: the mask keeps 0 of ${l.layer}'s ${l.total} weights, so the network's output ` +
+        "no longer depends on its input; accuracy at this density is that of a constant",
+    });
+  }
+  return { status: "done", metrics: [], achievedDensity: density, layers };
 }
 
 async function computeMask(ctx: JobContext, c: MaskJob["config"], seed: number): Promise<Mask> {

@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import type { AdversaryConfig } from "../../src/compiler/config.js";
 import { crossEntropyPerExample } from "../../src/runtime/attack/loss.js";
-import { adversaryName, effectiveStepSize, type PgdConfig, pgdAttack } from "../../src/runtime/attack/pgd.js";
+import { effectiveStepSize, type PgdConfig, pgdAttack, randomStart } from "../../src/runtime/attack/pgd.js";
 import { buildModel } from "../../src/runtime/models/build.js";
 import { tf } from "../../src/runtime/tf.js";
 import { describeEngine } from "../helpers/engine.js";
@@ -73,11 +73,22 @@ describeEngine("cpu", "PGD", () => {
     expect(effectiveStepSize(pgd({ eps: 0.1, steps: 1, stepSize: 0.5 }))).toBe(0.1);
   });
 
-  it("names adversaries canonically", () => {
-    expect(adversaryName({ kind: "none" })).toBe("clean");
-    expect(adversaryName(pgd({ steps: 0 }))).toBe("clean");
-    expect(adversaryName(pgd({ eps: 0.1, steps: 8 }))).toBe("pgd(linf,0.1,8)");
-    expect(adversaryName(pgd({ norm: "l2", eps: 0.5, steps: 2 }))).toBe("pgd(l2,0.5,2)");
+  it("from a random start takes steps up to 2ε: FGSM-RS with step 1.25ε (Wong, Rice and Kolter 2020)", async () => {
+    expect(effectiveStepSize(pgd({ eps: 0.1, steps: 1, stepSize: 0.125, randomStart: true }))).toBe(0.125);
+    expect(effectiveStepSize(pgd({ eps: 0.1, steps: 1, stepSize: 0.5, randomStart: true }))).toBe(0.2);
+    const m = linear(d, 0.1);
+    const cfg = pgd({ eps: 0.1, steps: 1, stepSize: 0.125, randomStart: true });
+    const x = tf.tensor4d(xs.flat(), [xs.length, 1, D, 1]);
+    const start = Array.from(await randomStart(x, "linf", 0.1, 7).data());
+    const { adv } = await run(m, cfg, [1, 1], 7);
+    // Label 1: the loss grows against sign(d); δ = clamp(δ₀ − 1.25ε·sign(d), −ε, ε), then [0, 1].
+    const expected = xs[0].map((xi, i) => {
+      const delta = Math.min(0.1, Math.max(-0.1, start[i] - xi - 0.125 * Math.sign(d[i])));
+      return Math.min(1, Math.max(0, xi + delta));
+    });
+    expectClose(adv.slice(0, D), expected);
+    x.dispose();
+    m.dispose();
   });
 
   it("reaches the closed-form ℓ∞ worst case of a linear classifier (no random start, a = ε/n)", async () => {

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import {
   achievedDensity,
   countKept,
+  emptiedLayers,
   type LayerWeights,
+  layerDensities,
   magnitudeMask,
   randomGlobalMask,
   shuffleWithinLayers,
@@ -109,5 +111,22 @@ describe("mask file", () => {
     bad[bad.length - 1] ^= 1;
     expect(() => decodeMask(bad, "x/mask.bin")).toThrow(UserError);
     expect(() => decodeMask(bytes.slice(0, 20))).toThrow(/corrupt mask file/);
+  });
+});
+
+describe("per-layer densities (issue 11, fault 4)", () => {
+  it("counts each layer's kept weights and finds the layers a global mask empties", () => {
+    // Layer a's weights are all smaller than layer b's: at 25% global magnitude keeps only b's.
+    const weights = [
+      { name: "a", shape: [4], values: Float32Array.from([0.01, -0.02, 0.03, 0.04]) },
+      { name: "b", shape: [4], values: Float32Array.from([1, -2, 3, -4]) },
+    ];
+    const layers = layerDensities(magnitudeMask(weights, 0.25));
+    expect(layers).toEqual([
+      { layer: "a", kept: 0, total: 4 },
+      { layer: "b", kept: 2, total: 4 },
+    ]);
+    expect(emptiedLayers(layers).map((l) => l.layer)).toEqual(["a"]);
+    expect(emptiedLayers(layerDensities(magnitudeMask(weights, 1)))).toEqual([]);
   });
 });

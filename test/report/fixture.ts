@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import type { AdversaryConfig, PruneConfig, TrainConfig } from "../../src/compiler/config.js";
-import { adversaryLabel } from "../../src/compiler/labels.js";
+import { adversaryKey } from "../../src/compiler/labels.js";
 import { buildPlan } from "../../src/compiler/plan.js";
 import type { Job, Plan } from "../../src/compiler/plan-types.js";
 import type { Point } from "../../src/compiler/points.js";
@@ -101,7 +101,7 @@ export function metricsOf(job: Job): EpochMetric[] {
     const own = epoch === 2 ? final : final - 0.1;
     const other = adversarial ? own + 0.2 : own - 0.3;
     metrics.push({ epoch, adversary: "clean", accuracy: adversarial ? other : own, loss: 0.5 });
-    const adversary = adversarial ? adversaryLabel(job.config.adversary) : PGD_NAME;
+    const adversary = adversarial ? adversaryKey(job.config.adversary) : PGD_NAME;
     metrics.push({ epoch, adversary, accuracy: adversarial ? own : other, loss: 1.5 });
   }
   return metrics;

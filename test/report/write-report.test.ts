@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../src/compiler/plan-types.js";
+import { loadResults } from "../../src/runtime/report/load.js";
 import { writeReportForPlan } from "../../src/runtime/report/write-report.js";
 import { PGD_NAME, tinyPlan, writeStore } from "./fixture.js";
 
@@ -80,7 +81,36 @@ describe("writeReportForPlan", () => {
     await writeReportForPlan({ plan, specFile: "tiny.lth", store, outDir });
     const md = await readFile(join(outDir, "report.md"), "utf8");
     expect(md).toContain("32 of 36 plan jobs finished (4 failed: `lthc status tiny.lth` says why).");
-    expect(md).toContain("| — | unknown (no finished dense run) | — | — | standard: unknown yet |");
+    // Failed configurations stay in the tables, with the reason and what to do (issue 11, fault 10).
+    expect(md).toContain(
+      "| failed (see its section) | unknown (no finished dense run) | — | — | standard: unknown yet |",
+    );
+    expect(md).toContain(
+      "- dense run, replicate 1: **failed**: diverged — lower the learning rate (or check ε's units: `lthc check` warns), then `lthc run --retry-failed`",
+    );
+  });
+
+  it("keeps failed and blocked configurations in results, with the reason and what to do (issue 11, fault 10)", async () => {
+    const store = join(dir, "blocked");
+    const dense = plan.jobs.find((j) => j.kind === "dense")!;
+    // The dense run failed; the jobs that need it never ran (the executor writes nothing for them).
+    await writeStore(store, plan, new Set([dense.id]), true);
+    const dependents = plan.jobs.filter((j) => j.dependsOn.includes(dense.id));
+    for (const j of plan.jobs.filter((j) => j.id !== dense.id && dependsOnTransitively(j.id, dense.id))) {
+      await rm(join(store, "jobs", j.id), { recursive: true, force: true });
+    }
+    expect(dependents.length).toBeGreaterThan(0);
+    const { rows } = await loadResults(plan, store);
+    const failed = rows.filter((r) => r.job === dense.id);
+    expect(failed.every((r) => r.status === "failed")).toBe(true);
+    expect(failed[0].reason).toMatch(/^diverged — lower the learning rate/);
+    const blocked = rows.filter((r) => r.status === "blocked");
+    const blockedSparse = plan.points.filter((p) => p.dense === dense.id && p.sparse !== null).map((p) => p.sparse);
+    expect(new Set(blocked.map((r) => r.job))).toEqual(new Set(blockedSparse));
+    for (const r of blocked) {
+      expect(r).toMatchObject({ epoch: 0, adversary: "", accuracy: null });
+      expect(r.reason).toContain(`[${dense.id}] failed — fix that job's failure`);
+    }
   });
 
   it("draws no plot for a group without finished pruned runs", async () => {
@@ -94,3 +124,8 @@ describe("writeReportForPlan", () => {
     expect(md).toContain("| 85.00 ± 0.71 (n=2) | unknown (no finished pruned run) | — | — |");
   });
 });
+
+function dependsOnTransitively(id: string, on: string): boolean {
+  const job = plan.jobs.find((j) => j.id === id);
+  return job?.dependsOn.some((d) => d === on || dependsOnTransitively(d, on)) ?? false;
+}

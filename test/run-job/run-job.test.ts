@@ -141,11 +141,17 @@ describe("runJob", () => {
     expect(events.filter((e) => e.type === "epoch")).toHaveLength(3);
     expect(events.some((e) => e.type === "batch")).toBe(true);
 
-    const m = done(await runJob(context(mask)));
+    const maskEvents: JobEvent[] = [];
+    const m = done(await runJob(context(mask, undefined, maskEvents)));
     const saved = await readMask(maskFile(dirOf(mask.id)));
     const { kept, total } = countKept(saved);
     expect(kept).toBe(Math.round(0.3 * total));
     expect(m.achievedDensity).toBe(kept / total);
+    // Per-layer counts are recorded in the result, in parameter order, and add up.
+    expect(m.layers?.map((l) => [l.layer, l.total])).toEqual(saved.layers.map((l) => [l.name, l.keep.length]));
+    expect(m.layers?.map((l) => l.kept)).toEqual(saved.layers.map((l) => l.keep.reduce((a, b) => a + b, 0)));
+    const log = maskEvents.filter((e) => e.type === "log").map((e) => (e.type === "log" ? e.message : ""));
+    expect(log[0]).toContain("per layer:");
 
     const sparseEvents: JobEvent[] = [];
     const s = done(await runJob(context(sparse, undefined, sparseEvents)));

@@ -1,5 +1,7 @@
 import { expect, it } from "vitest";
 import type { AdversaryConfig, ScheduleConfig } from "../../src/compiler/config.js";
+import { crossEntropyPerExample } from "../../src/runtime/attack/loss.js";
+import { pgdAttack } from "../../src/runtime/attack/pgd.js";
 import { maskTensors, prunableShapes } from "../../src/runtime/prune/apply.js";
 import { randomGlobalMask } from "../../src/runtime/prune/mask.js";
 import { tf } from "../../src/runtime/tf.js";
@@ -138,7 +140,14 @@ describeEngine("cpu", "evaluation", () => {
     const before = await snapshot(model);
     const tensors = tf.memory().numTensors;
     const batches = () => [batch(1), batch(2)];
-    const res = evaluate(model, batches, [{ kind: "none" }, pgd, pgd, { ...pgd, steps: 0 }], (b, a) => b * 10 + a);
+    // An attack on the evaluated function (BN running statistics) must raise its loss.
+    const attack: AdversaryConfig = { ...pgd, bn: "eval" };
+    const res = evaluate(
+      model,
+      batches,
+      [{ kind: "none" }, attack, attack, { ...attack, steps: 0 }],
+      (b, a) => b * 10 + a,
+    );
     expect(res.map((r) => r.adversary)).toEqual(["clean", "pgd(linf,0.1,2)"]);
     for (const r of res) {
       expect(r.accuracy).toBeGreaterThanOrEqual(0);
@@ -148,6 +157,33 @@ describeEngine("cpu", "evaluation", () => {
     expect(res[1].loss).toBeGreaterThan(res[0].loss);
     expect(tf.memory().numTensors).toBe(tensors);
     expect(await snapshot(model)).toEqual(before);
+    model.dispose();
+  });
+
+  it("attacks with the adversary's bn option, as plan --explain says, and predicts with running statistics", async () => {
+    const model = tiny(3);
+    // Running statistics far from any batch's, so the two BN modes give different attacks.
+    tf.tidy(() => {
+      for (const p of model.state)
+        p.variable.assign(tf.mul(tf.onesLike(p.variable), p.name.endsWith("mean") ? 0.7 : 4));
+    });
+    const one = () => [batch(5)];
+    const expected = async (bn: "batch" | "running", cfg: AdversaryConfig) => {
+      const b = batch(5);
+      const adv = pgdAttack(model, b.x, b.y, cfg, { seed: 7, bn });
+      const loss = tf.tidy(() => tf.mean(crossEntropyPerExample(model.forward(adv, "running").logits, b.y)));
+      const value = (await loss.data())[0];
+      tf.dispose([b.x, b.y, adv, loss]);
+      return value;
+    };
+    const train = pgdLinf(0.1, 2, { bn: "train", randomStart: false });
+    const evalMode = pgdLinf(0.1, 2, { bn: "eval", randomStart: false });
+    const [, trainRes, evalRes] = evaluate(model, one, [train, evalMode], () => 7);
+    expect(trainRes.adversary).toBe("pgd(linf,0.1,2,start=zero,bn=train)");
+    expect(evalRes.adversary).toBe("pgd(linf,0.1,2,start=zero)");
+    expect(trainRes.loss).toBeCloseTo(await expected("batch", train), 5);
+    expect(evalRes.loss).toBeCloseTo(await expected("running", evalMode), 5);
+    expect(Math.abs(trainRes.loss - evalRes.loss)).toBeGreaterThan(1e-4);
     model.dispose();
   });
 });

@@ -8,12 +8,19 @@ import { loadPlan } from "./load-plan.js";
 interface ReportOptions {
   store: string;
   out?: string;
+  judge?: string;
 }
 
 export async function reportCommand(file: string, options: ReportOptions): Promise<void> {
   const outDir = options.out ?? defaultReportDir(options.store);
   const { plan } = await loadPlan(file, null);
-  const written = await writeReportForPlan({ plan, specFile: file, store: options.store, outDir });
+  const written = await writeReportForPlan({
+    plan,
+    specFile: file,
+    store: options.store,
+    outDir,
+    judge: options.judge,
+  });
   for (const problem of written.problems) process.stderr.write(`warning: ${problem}\n`);
   const plots = written.files.filter((f) => f.endsWith(".png")).length;
   const shown = (path: string) => relative(process.cwd(), path) || ".";
@@ -34,5 +41,9 @@ export function registerReport(program: Command): void {
     .argument("<file>", "the .lth spec")
     .option("--store <dir>", "run store directory", DEFAULT_STORE)
     .option("--out <dir>", "output directory (default: <store>/report)")
+    .option(
+      "--judge <adversary>",
+      "judge the three questions on this adversary, as `lthc results` names it (e.g. 'pgd(linf,0.3,10)' or clean); default: the spec's `judge`, else the training adversary",
+    )
     .action(async (file: string, options: ReportOptions) => reportCommand(file, options));
 }

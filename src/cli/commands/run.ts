@@ -10,6 +10,7 @@ import { type ExecuteResult, type Execution, execute } from "../../runtime/execu
 import { inProcessPool, type WorkerPool } from "../../runtime/executor/pool.js";
 import { startProcessPool } from "../../runtime/executor/process-pool.js";
 import type { ExecutorEvent } from "../../runtime/executor-events.js";
+import { preflight } from "../../runtime/preflight.js";
 import { DEFAULT_STORE } from "../../runtime/store/layout.js";
 import { openStore, type RunStore } from "../../runtime/store/store.js";
 import { UserError } from "../../runtime/user-error.js";
@@ -76,9 +77,11 @@ function parseJobs(text: string | undefined): number | undefined {
   return n;
 }
 
-async function allDone(store: RunStore, ids: string[]): Promise<boolean> {
-  for (const id of ids) if (!(await store.isDone(id))) return false;
-  return true;
+/** The plan's jobs that are not finished yet: the ones this run may start. */
+async function unfinished(store: RunStore, plan: Plan): Promise<Plan["jobs"]> {
+  const out: Plan["jobs"] = [];
+  for (const job of plan.jobs) if (!(await store.isDone(job.id))) out.push(job);
+  return out;
 }
 
 /** Nothing left to run: no worker (and no backend start-up) is needed. */
@@ -114,10 +117,11 @@ async function execution(
   jobs: number | undefined,
 ): Promise<number> {
   const out = options.json ? process.stderr : process.stdout;
-  const nothingToDo = await allDone(
-    store,
-    plan.jobs.map((j) => j.id),
-  );
+  const toRun = await unfinished(store, plan);
+  const nothingToDo = toRun.length === 0;
+  // Problems every job shares (a missing dataset, an unwritable store, a backend that cannot
+  // load) are reported once, before any worker starts.
+  await preflight({ jobs: toRun, store: store.dir, dataDir: options.dataDir, backend: options.backend });
   const pool = nothingToDo
     ? idlePool()
     : await startProcessPool({

@@ -5,8 +5,8 @@
  */
 
 import type { AdversaryConfig, Norm } from "../../compiler/config.js";
-import { adversaryLabel } from "../../compiler/labels.js";
 import type { BnMode, Model } from "../models/model.js";
+import { exactSign } from "../ops/sign.js";
 import { tf } from "../tf.js";
 import { crossEntropyPerExample } from "./loss.js";
 
@@ -14,11 +14,6 @@ export type PgdConfig = Extract<AdversaryConfig, { kind: "pgd" }>;
 
 /** Guards the ℓ2 normalisations against division by zero. */
 const L2_GUARD = 1e-12;
-
-/** Canonical adversary name used in metrics: "clean" or "pgd(linf,0.1,8)". */
-export function adversaryName(cfg: AdversaryConfig): string {
-  return adversaryLabel(cfg);
-}
 
 /** True when the config attacks: PGD with at least one step (kind none and n = 0 are clean). */
 export function isAttack(cfg: AdversaryConfig): cfg is PgdConfig {
@@ -30,10 +25,14 @@ export function attackBnMode(cfg: PgdConfig): BnMode {
   return cfg.bn === "train" ? "batch" : "running";
 }
 
-/** The step size actually used: the configured one, never larger than ε. */
+/**
+ * The step size actually used: the configured one (ε/n when it is 0). Without a random start
+ * it never exceeds ε (a longer step is clamped to ε by the projection anyway); from a random
+ * start it may reach 2ε, as fast adversarial training's 1.25ε does (the compiler's E026 bound).
+ */
 export function effectiveStepSize(cfg: PgdConfig): number {
   const a = cfg.stepSize > 0 ? cfg.stepSize : cfg.eps / cfg.steps;
-  return Math.min(a, cfg.eps);
+  return Math.min(a, cfg.randomStart ? 2 * cfg.eps : cfg.eps);
 }
 
 /** y = argmax f(x) with the given BN mode: the label-leaking mitigation's labels. */
@@ -86,7 +85,7 @@ function pgdStep(
     const lossOf = (xa: tf.Tensor) =>
       tf.sum(crossEntropyPerExample(model.forward(xa as tf.Tensor4D, bn).logits, targets));
     const grad = tf.grad(lossOf)(xAdv) as tf.Tensor4D;
-    const direction = cfg.norm === "linf" ? tf.sign(grad) : tf.div(grad, tf.maximum(perExampleNorm(grad), L2_GUARD));
+    const direction = cfg.norm === "linf" ? exactSign(grad) : tf.div(grad, tf.maximum(perExampleNorm(grad), L2_GUARD));
     const stepped = tf.clipByValue(tf.add(xAdv, tf.mul(direction, a)), 0, 1) as tf.Tensor4D;
     const delta = projectDelta(tf.sub(stepped, x) as tf.Tensor4D, cfg.norm, cfg.eps);
     return tf.clipByValue(tf.add(x, delta), 0, 1) as tf.Tensor4D;

@@ -4,6 +4,7 @@
  * weights, with ties in |w| broken by flat index (lower index kept first), so
  * masks are deterministic on every backend.
  */
+import type { LayerDensity } from "../job-api.js";
 import { Rng } from "../rng.js";
 import { UserError } from "../user-error.js";
 
@@ -22,6 +23,20 @@ export interface MaskLayer {
 
 export interface Mask {
   layers: MaskLayer[];
+}
+
+/** Kept and total weights of every layer of the mask, in its layer order. */
+export function layerDensities(mask: Mask): LayerDensity[] {
+  return mask.layers.map((l) => {
+    let kept = 0;
+    for (let i = 0; i < l.keep.length; i++) kept += l.keep[i];
+    return { layer: l.name, kept, total: l.keep.length };
+  });
+}
+
+/** Layers with weights of which the mask keeps none: the network's output no longer depends on its input. */
+export function emptiedLayers(layers: readonly LayerDensity[]): LayerDensity[] {
+  return layers.filter((l) => l.total > 0 && l.kept === 0);
 }
 
 export function countKept(mask: Mask): { kept: number; total: number } {

@@ -1,6 +1,8 @@
 /** Reads what a plan's points need from a run store and turns it into result rows. */
 import type { Plan } from "../../compiler/plan-types.js";
+import { jobLabel } from "../job-labels.js";
 import { openStore } from "../store/store.js";
+import type { JobStatusRecord } from "../store/types.js";
 import { type JobData, type ResultRow, resultRows } from "./rows.js";
 
 export interface LoadedResults {
@@ -28,14 +30,45 @@ function neededJobs(plan: Plan): string[] {
   return [...ids];
 }
 
+/** A job without a result whose last recorded state is failed: "blocked" when a dependency's failure skipped it. */
+function failureOf(result: unknown, status: JobStatusRecord | null): JobData["failure"] {
+  if (result || status?.state !== "failed") return null;
+  const reason = status.reason ?? "failed (no reason recorded)";
+  return { state: reason.startsWith("skipped:") ? "blocked" : "failed", reason };
+}
+
 export async function loadResults(plan: Plan, storeDir: string): Promise<LoadedResults> {
   const store = openStore(storeDir);
   const data = new Map<string, JobData>();
   const problems: string[] = [];
   for (const id of neededJobs(plan)) {
     const record = await store.readJobRecord(id);
-    data.set(id, { metrics: record.metrics, result: record.result });
+    data.set(id, { metrics: record.metrics, result: record.result, failure: failureOf(record.result, record.status) });
     for (const p of record.problems) problems.push(`${id}/${p.file}: ${p.reason}`);
+  }
+  // The executor records no status for a job it skipped because a dependency failed: derive
+  // "blocked" from the dependencies, in plan (topological) order so that chains propagate.
+  const failed = new Map<string, boolean>();
+  for (const job of plan.jobs) {
+    const own = data.get(job.id);
+    let isFailed: boolean;
+    if (own) isFailed = own.failure != null;
+    else {
+      const status = await store.readStatus(job.id);
+      isFailed = status.kind === "ok" && status.value.state === "failed";
+    }
+    const blocker = job.dependsOn.find((d) => failed.get(d));
+    if (!isFailed && blocker !== undefined && own && own.result === null) {
+      const dep = plan.jobs.find((j) => j.id === blocker);
+      own.failure = {
+        state: "blocked",
+        reason: `skipped: dependency ${dep ? jobLabel(dep) : blocker} [${blocker}] failed`,
+      };
+      isFailed = true;
+    } else if (!isFailed && blocker !== undefined && !own && !(await store.isDone(job.id))) {
+      isFailed = true;
+    }
+    failed.set(job.id, isFailed);
   }
   let finishedJobs = 0;
   let failedJobs = 0;

@@ -1,5 +1,5 @@
 /** The Markdown report: a table answering the three questions, then one plot and table per group. */
-import type { DensityResult, GroupAnalysis, Stat } from "./analysis.js";
+import type { DensityResult, GroupAnalysis, LayerFraction, Stat } from "./analysis.js";
 import { plotTitle } from "./plot.js";
 
 export interface ReportSection {
@@ -39,6 +39,7 @@ function trainingText(group: GroupAnalysis): string {
 
 export function matchingAnswer(group: GroupAnalysis): string {
   if (!group.method) return "— (the sweep does not prune)";
+  if (group.noAnswer) return "no answer: the dense network is at chance (see Warnings)";
   if (group.matching === null) {
     return group.dense ? "unknown (no finished pruned run)" : "unknown (no finished dense run)";
   }
@@ -68,6 +69,20 @@ export function standardAnswer(group: GroupAnalysis): string {
   if (own === null) return `standard: ${densityText(std)}`;
   const relation = own < std ? "sparser than" : own > std ? "denser than" : "same as";
   return `${relation} standard (${densityText(std)})`;
+}
+
+/** What the group's random baseline is (see analysis.ts, baselineFor). */
+export function baselineText(baseline: string | null): string {
+  switch (baseline) {
+    case "global":
+      return "`random` (uniform over the whole network, the thesis's)";
+    case "layerwise:global":
+      return "`random(layerwise)` (the per-layer counts of the global magnitude masks, open_lth's)";
+    case "layerwise:layerwise":
+      return "`random(layerwise)` (the per-layer counts of the layerwise magnitude masks)";
+    default:
+      return "none of the same kind was run";
+  }
 }
 
 /** "global one-shot, rewind 8"; "—" for a sweep without pruning. */
@@ -107,7 +122,7 @@ function summaryTable(sections: ReportSection[]): string[] {
         trainingText(group),
         group.dataset,
         pruningText(group),
-        statText(group.dense),
+        denseText(group),
         matchingAnswer(group),
         nontrivialAnswer(group),
         smallestAnswer(group),
@@ -118,11 +133,27 @@ function summaryTable(sections: ReportSection[]): string[] {
   return lines;
 }
 
+/** The dense accuracy, or why there is none. */
+function denseText(group: GroupAnalysis): string {
+  if (group.dense) return statText(group.dense);
+  const failed = group.failures.find((f) => f.kind === "dense");
+  return failed ? `${failed.status} (see its section)` : "—";
+}
+
+/** A strategy's accuracy at a density, or whether its runs failed or are blocked. */
+function cellText(group: GroupAnalysis, d: DensityResult, strategy: "magnitude" | "random"): string {
+  const s = strategy === "magnitude" ? d.magnitude : d.random;
+  if (s) return statText(s);
+  const failed = group.failures.find((f) => f.kind === "sparse" && f.density === d.density && f.strategy === strategy);
+  return failed ? failed.status : "—";
+}
+
 function yesNo(value: boolean | null): string {
   return value === null ? "—" : value ? "yes" : "no";
 }
 
-function densityTable(densities: DensityResult[]): string[] {
+function densityTable(group: GroupAnalysis): string[] {
+  const densities = group.densities;
   const lines = [
     tableRow(["Density", "Pruning with rewinding (%)", "Random (%)", "Matches dense?", "Random matches?"]),
     tableRow(Array(5).fill("---")),
@@ -131,14 +162,92 @@ function densityTable(densities: DensityResult[]): string[] {
     lines.push(
       tableRow([
         densityText(d.density),
-        statText(d.magnitude),
-        statText(d.random),
+        cellText(group, d, "magnitude"),
+        cellText(group, d, "random"),
         yesNo(d.magnitudeMatches),
         yesNo(d.randomMatches),
       ]),
     );
   }
   return lines;
+}
+
+/** "0.24%", "0%", "100%": a kept fraction in percent, 3 significant digits. */
+function fractionText(fraction: number): string {
+  return `${Number((fraction * 100).toPrecision(3))}%`;
+}
+
+/** Per-layer densities of the masks behind each density of the group (those that were run). */
+function layerTable(densities: DensityResult[]): string[] {
+  const rows: [string, string, LayerFraction[]][] = [];
+  for (const d of densities) {
+    if (d.magnitudeLayers) rows.push([densityText(d.density), "magnitude", d.magnitudeLayers]);
+    if (d.randomLayers) rows.push([densityText(d.density), "random", d.randomLayers]);
+  }
+  if (rows.length === 0) return [];
+  const layers = rows[0][2].map((l) => l.layer);
+  return [
+    "Per-layer density of the masks (kept fraction of each prunable layer, mean over replicates):",
+    "",
+    tableRow(["Density", "Mask", ...layers]),
+    tableRow(Array(layers.length + 2).fill("---")),
+    ...rows.map(([density, mask, fractions]) =>
+      tableRow([density, mask, ...fractions.map((f) => fractionText(f.density))]),
+    ),
+    "",
+  ];
+}
+
+/** Warnings about a group's results that change how its answers read. */
+export function groupWarnings(group: GroupAnalysis): string[] {
+  const warnings: string[] = [];
+  for (const a of group.attackAboveClean) {
+    const what = a.kind === "dense" ? "the dense run" : `${a.strategy} at ${densityText(a.density)}`;
+    warnings.push(
+      `Accuracy under attack above clean accuracy: ${what} (replicate ${a.replicate}) scores ` +
+        `${(a.accuracy * 100).toFixed(1)}% under ${a.adversary} but ${(a.clean * 100).toFixed(1)}% clean — the signature ` +
+        "of catastrophic overfitting or gradient masking; judge robustness with a stronger attack (more PGD steps, " +
+        "`judge` in the spec or `lthc report --judge`).",
+    );
+  }
+  if (group.noAnswer) warnings.push(`No answer: ${group.noAnswer}.`);
+  for (const d of group.densities) {
+    for (const [mask, layers] of [
+      ["magnitude", d.magnitudeLayers],
+      ["random", d.randomLayers],
+    ] as const) {
+      const emptied = (layers ?? []).filter((l) => l.emptied > 0).map((l) => l.layer);
+      if (emptied.length > 0) {
+        warnings.push(
+          `Layer collapse at ${densityText(d.density)}: the ${mask} mask keeps none of ${emptied.join(", ")}, ` +
+            "so the network outputs the same prediction for every input; its accuracy there is that of a constant.",
+        );
+      }
+    }
+  }
+  return warnings;
+}
+
+/** The failed and blocked jobs of a group, each with its reason and what to do. */
+function failureLines(group: GroupAnalysis): string[] {
+  if (group.failures.length === 0) return [];
+  return [
+    "Failed and blocked runs (no accuracy; each counts as missing data above):",
+    "",
+    ...group.failures.map((f) => {
+      const what = f.kind === "dense" ? "dense run" : `${f.strategy} at ${densityText(f.density)}`;
+      return `- ${what}, replicate ${f.replicate}: **${f.status}**: ${f.reason}`;
+    }),
+    "",
+  ];
+}
+
+function warningsSection(sections: ReportSection[]): string[] {
+  const lines: string[] = [];
+  for (const { group } of sections) {
+    for (const w of groupWarnings(group)) lines.push(`- **${plotTitle(group)}**: ${w}`);
+  }
+  return lines.length === 0 ? [] : ["## Warnings", "", ...lines, ""];
 }
 
 export function reportMarkdown(input: ReportInput): string {
@@ -149,8 +258,9 @@ export function reportMarkdown(input: ReportInput): string {
       (input.failedJobs > 0 ? ` (${input.failedJobs} failed: \`lthc status ${input.specFile}\` says why). ` : ". ") +
       `All result rows: [${input.resultsCsv}](${input.resultsCsv}).`,
     "",
-    "Accuracy is each run's final-epoch test accuracy against the adversary it was trained with " +
-      "(clean accuracy for standard training), as mean ± sample standard deviation over replicates. " +
+    "Accuracy is each run's final-epoch test accuracy against the adversary it is judged on " +
+      "(by default the one it was trained with, clean accuracy for standard training; each group says which), " +
+      "as mean ± sample standard deviation over replicates. " +
       "A pruned network *matches* when its mean accuracy is at least the dense mean minus the tolerance; " +
       "matching is *nontrivial* at densities where the random baseline does not match.",
     "",
@@ -160,6 +270,7 @@ export function reportMarkdown(input: ReportInput): string {
       ? summaryTable(input.sections)
       : [`_No results for this spec in the store yet: \`lthc run ${input.specFile}\` produces them._`]),
     "",
+    ...warningsSection(input.sections),
   ];
   for (const overview of input.overviews) {
     lines.push(
@@ -181,7 +292,9 @@ function groupSection({ group, plot }: ReportSection): string[] {
   const params = Object.entries(group.params).map(([k, v]) => `${k} = ${v}`);
   if (params.length > 0) notes.push(`Parameters: ${params.join(", ")}.`);
   if (group.tolerance > 0) notes.push(`Tolerance: ${group.tolerance} accuracy points.`);
-  notes.push(`Dense accuracy (%): ${statText(group.dense)}.`);
+  if (group.method) notes.push(`Random baseline: ${baselineText(group.baseline)}.`);
+  if (group.method) notes.push(`Judged on: ${group.judge === "clean" ? "clean accuracy" : group.judge}.`);
+  notes.push(`Dense accuracy (%): ${denseText(group)}.`);
   return [
     `## ${plotTitle(group)}`,
     "",
@@ -189,7 +302,10 @@ function groupSection({ group, plot }: ReportSection): string[] {
     "",
     notes.join(" "),
     "",
-    ...densityTable(group.densities),
+    ...groupWarnings(group).flatMap((w) => [`**Warning:** ${w}`, ""]),
+    ...failureLines(group),
+    ...densityTable(group),
     "",
+    ...layerTable(group.densities),
   ];
 }

@@ -113,9 +113,7 @@ function layers({ x, y, color }: ReturnType<typeof channels>) {
 }
 
 function yTitleOf(group: GroupAnalysis): string {
-  return group.trainAdversary === "clean"
-    ? "clean test accuracy (%)"
-    : `test accuracy under ${group.trainAdversary} (%)`;
+  return group.judge === "clean" ? "clean test accuracy (%)" : `test accuracy under ${group.judge} (%)`;
 }
 
 /** The Vega-Lite specification of one group's plot. */

@@ -7,10 +7,12 @@ import { mkdir } from "node:fs/promises";
 import { join, relative } from "node:path";
 import type { Plan } from "../../compiler/plan-types.js";
 import { writeFileAtomic } from "../atomic.js";
+import { UserError } from "../user-error.js";
 import { analyzeResults, type GroupAnalysis } from "./analysis.js";
 import { loadResults } from "./load.js";
 import { type ReportInput, type ReportSection, reportMarkdown } from "./markdown.js";
 import { overviewSpec, plotSpec, renderPng, renderSvg } from "./plot.js";
+import type { ResultRow } from "./rows.js";
 import { toCsv } from "./table.js";
 
 export interface ReportFiles {
@@ -77,9 +79,12 @@ export async function writeReportForPlan(options: {
   specFile: string;
   store: string;
   outDir: string;
+  /** Judge every group on this adversary key instead of the spec's `judge` (default: the training adversary). */
+  judge?: string;
 }): Promise<ReportFiles> {
   const { plan, outDir } = options;
   const loaded = await loadResults(plan, options.store);
+  if (options.judge !== undefined) loaded.rows = judgedOn(loaded.rows, options.judge);
   const groups = analyzeResults(loaded.rows);
   const files: string[] = [];
   const write = async (name: string, data: string | Uint8Array) => {
@@ -120,6 +125,25 @@ export async function writeReportForPlan(options: {
   });
   await write("report.md", markdown);
   return { files, problems: loaded.problems, finishedJobs: loaded.finishedJobs, totalJobs: loaded.totalJobs };
+}
+
+/**
+ * The rows, judged on `judge`: an adversary key as `lthc results` prints it ("clean",
+ * "pgd(linf,0.3,10)"); spaces are ignored. A key that no row was evaluated against is a
+ * user error that lists the ones there are.
+ */
+export function judgedOn(rows: ResultRow[], judge: string): ResultRow[] {
+  const key = judge.replace(/\s+/g, "");
+  const evaluated = [...new Set(rows.map((r) => r.adversary).filter((a) => a !== ""))].sort();
+  if (!evaluated.includes(key)) {
+    throw new UserError(
+      `no result was evaluated against ${judge}`,
+      evaluated.length > 0
+        ? `judge on one of: ${evaluated.join(", ")} (add an adversary to \`test\` in the spec to evaluate it)`
+        : "the store has no results for this spec yet",
+    );
+  }
+  return rows.map((r) => ({ ...r, judge: key }));
 }
 
 /** Where `lthc report` writes by default: next to the jobs, so that one store holds everything a run produced. */

@@ -39,6 +39,13 @@ export function resultProblem(value: unknown): string | null {
   if (metrics) return metrics;
   if (value.achievedDensity !== null && typeof value.achievedDensity !== "number") return "bad achievedDensity";
   if (typeof value.seconds !== "number") return "bad seconds";
+  if (value.layers !== undefined) {
+    if (!Array.isArray(value.layers)) return "bad layers";
+    for (const l of value.layers) {
+      if (!isRecord(l) || typeof l.layer !== "string" || typeof l.kept !== "number" || typeof l.total !== "number")
+        return "bad layers";
+    }
+  }
   return null;
 }
 

@@ -1,11 +1,15 @@
 /**
- * Test-set evaluation: clean and under each test adversary, BN with running
- * statistics throughout (the attacks too: a test-time model is in eval mode, so
- * its predictions never depend on the batch they arrive in).
+ * Test-set evaluation: clean and under each test adversary. Predictions use BN running
+ * statistics (a test-time model is in eval mode, so a prediction never depends on the batch
+ * it arrives in); each attack's own forward passes follow its `bn` option, exactly as in
+ * training (`bn=eval`, the default: running statistics; `bn=train`: the batch's statistics,
+ * never written back).
  */
 import type { AdversaryConfig } from "../../compiler/config.js";
+import { adversaryKey, legacyAdversaryKey } from "../../compiler/labels.js";
 import { crossEntropyPerExample } from "../attack/loss.js";
-import { adversaryName, isAttack, pgdAttack } from "../attack/pgd.js";
+import { isAttack, pgdAttack } from "../attack/pgd.js";
+import type { EpochMetric } from "../job-api.js";
 import type { Model } from "../models/model.js";
 import { tf } from "../tf.js";
 
@@ -20,12 +24,16 @@ export interface EvalResult {
   loss: number;
 }
 
-/** Clean first, then each distinct non-clean adversary (by canonical name). */
+/** Clean first, then each distinct non-clean adversary (by `adversaryKey`, which is complete). */
 export function evaluationAdversaries(list: readonly AdversaryConfig[]): AdversaryConfig[] {
+  return distinctBy(list, adversaryKey);
+}
+
+function distinctBy(list: readonly AdversaryConfig[], key: (a: AdversaryConfig) => string): AdversaryConfig[] {
   const out: AdversaryConfig[] = [{ kind: "none" }];
   const seen = new Set(["clean"]);
   for (const a of list) {
-    const name = adversaryName(a);
+    const name = key(a);
     if (seen.has(name)) continue;
     seen.add(name);
     out.push(a);
@@ -33,9 +41,35 @@ export function evaluationAdversaries(list: readonly AdversaryConfig[]): Adversa
   return out;
 }
 
+/**
+ * Reads metrics written by earlier releases, which filed each adversary under
+ * `legacyAdversaryKey` and evaluated only the first adversary of each such name (in
+ * `testAdversaries` order), always attacking with BN running statistics. An epoch whose names
+ * are exactly that legacy set, and not the complete keys' set, is re-filed under the complete
+ * key of what was really computed: that adversary with `bn=eval`. The adversaries it skipped
+ * stay absent. Current metrics pass unchanged.
+ */
+export function rekeyLegacyMetrics(testAdversaries: readonly AdversaryConfig[], metrics: EpochMetric[]): EpochMetric[] {
+  const current = new Set(evaluationAdversaries(testAdversaries).map(adversaryKey));
+  const legacy = new Map(distinctBy(testAdversaries, legacyAdversaryKey).map((a) => [legacyAdversaryKey(a), a]));
+  const byEpoch = new Map<number, EpochMetric[]>();
+  for (const m of metrics) byEpoch.set(m.epoch, [...(byEpoch.get(m.epoch) ?? []), m]);
+  const sameSet = (names: Set<string>, keys: Iterable<string>) => {
+    const list = [...keys];
+    return list.length === names.size && list.every((k) => names.has(k));
+  };
+  return metrics.map((m) => {
+    const names = new Set((byEpoch.get(m.epoch) ?? []).map((e) => e.adversary));
+    if (sameSet(names, current) || !sameSet(names, legacy.keys())) return m;
+    const evaluated = legacy.get(m.adversary);
+    if (!evaluated) return m;
+    return { ...m, adversary: adversaryKey(evaluated.kind === "pgd" ? { ...evaluated, bn: "eval" } : evaluated) };
+  });
+}
+
 /** Sum of losses and count of correct predictions on one batch under one adversary. */
 function scoreBatch(model: Model, b: LabelledBatch, adv: AdversaryConfig, seed: number): [number, number] {
-  const input = !isAttack(adv) ? b.x : pgdAttack(model, b.x, b.y, adv, { bn: "running", seed });
+  const input = !isAttack(adv) ? b.x : pgdAttack(model, b.x, b.y, adv, { seed });
   try {
     const [lossSum, correct] = tf.tidy(() => {
       const logits = model.forward(input, "running").logits;
@@ -77,7 +111,7 @@ export function evaluate(
       tf.dispose([b.x, b.y]);
     }
     return {
-      adversary: adversaryName(adv),
+      adversary: adversaryKey(adv),
       accuracy: count === 0 ? 0 : correct / count,
       loss: count === 0 ? 0 : loss / count,
     };
