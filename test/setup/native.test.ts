@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpat
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cudaVersions, gpuWorkerEnv, selectGpus } from "../../src/runtime/setup/gpu.js";
+import { cudaVersions, gpuWorkerEnv, listGpus, selectGpus } from "../../src/runtime/setup/gpu.js";
 import { nativeProcessEnv, type SetupRecord } from "../../src/runtime/setup/installed.js";
 import {
   type Exec,
@@ -236,6 +236,14 @@ describe("missing prerequisites", () => {
 describe("--gpus", () => {
   const smi = (out: string | null) => () => out;
   const two = "0, NVIDIA H100 80GB HBM3, 81559, 550.54\n1, NVIDIA H100 80GB HBM3, 81559, 550.54\n";
+
+  it("reads each GPU's index, name, memory and driver for lthc doctor", () => {
+    expect(listGpus(smi(two))).toEqual([
+      { index: "0", name: "NVIDIA H100 80GB HBM3", memoryMiB: 81559, driver: "550.54" },
+      { index: "1", name: "NVIDIA H100 80GB HBM3", memoryMiB: 81559, driver: "550.54" },
+    ]);
+    expect(listGpus(smi(null))).toEqual([]);
+  });
 
   it("defaults to every visible GPU, honours CUDA_VISIBLE_DEVICES and rejects an invisible one", () => {
     expect(selectGpus(undefined, {}, smi(two))).toEqual(["0", "1"]);

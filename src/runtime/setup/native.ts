@@ -277,9 +277,18 @@ with zipfile.ZipFile(wheel) as z:
 print(n)
 `;
 
+/** Point `path` at `target`, replacing a link atomically so that a process loading the backend meanwhile never misses it. */
 function linkFresh(target: string, path: string): void {
-  rmSync(path, { recursive: true, force: true });
-  symlinkSync(target, path);
+  const tmp = `${path}.tmp-${process.pid}`;
+  rmSync(tmp, { force: true });
+  symlinkSync(target, tmp);
+  try {
+    renameSync(tmp, path);
+  } catch {
+    // A real directory (an earlier install's deps/lib) cannot be renamed over.
+    rmSync(path, { recursive: true, force: true });
+    renameSync(tmp, path);
+  }
 }
 
 interface LibsManifest {
