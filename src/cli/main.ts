@@ -19,6 +19,7 @@ const commands: Record<string, () => Promise<Register>> = {
   results: async () => (await import("./commands/results.js")).registerResults,
   report: async () => (await import("./commands/report.js")).registerReport,
   doctor: async () => (await import("./commands/doctor.js")).registerDoctor,
+  data: async () => (await import("./commands/data.js")).registerData,
   bench: async () => (await import("./commands/bench.js")).registerBench,
   lsp: async () => (await import("./commands/lsp.js")).registerLsp,
   setup: async () => (await import("./commands/setup.js")).registerSetup,

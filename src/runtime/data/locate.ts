@@ -4,10 +4,13 @@
  * reported so that "not found" says exactly where lthc looked.
  *
  *   fashion-mnist: <dataDir>/fashion-mnist, $LTHC_FASHION_MNIST, $LTHC_DATA_DIR/fashion-mnist,
+ *                  <data home>/fashion-mnist (`lthc data get`),
  *                  /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist),
  *                  <package>/data/fashion-mnist-subset (8,000 / 2,000, shipped with lthc)
- *   mnist:         <dataDir>/mnist, $LTHC_MNIST, $LTHC_DATA_DIR/mnist, /usr/share/datasets/mnist
- *   cifar10:       <dataDir>/cifar-10-batches-bin, $LTHC_CIFAR10, $LTHC_DATA_DIR/cifar-10-batches-bin
+ *   mnist:         <dataDir>/mnist, $LTHC_MNIST, $LTHC_DATA_DIR/mnist, <data home>/mnist, /usr/share/datasets/mnist
+ *   cifar10:       <dataDir>/cifar-10-batches-bin, $LTHC_CIFAR10, $LTHC_DATA_DIR/cifar-10-batches-bin,
+ *                  <data home>/cifar-10-batches-bin
+ *   (<data home>: see dataHome)
  *   synthetic:     generated in memory, always available
  */
 import { existsSync, statSync } from "node:fs";
@@ -19,7 +22,24 @@ import { packageRoot } from "./package-root.js";
 
 export const DATASET_NAMES: readonly DatasetName[] = ["cifar10", "mnist", "fashion-mnist", "synthetic"];
 
-export type DatasetSource = "data-dir" | "env" | "system" | "bundled" | "generated";
+export type DatasetSource = "data-dir" | "env" | "downloaded" | "system" | "bundled" | "generated";
+
+/**
+ * Where `lthc data get` unpacks datasets by default, laid out like a --data-dir
+ * (cifar-10-batches-bin/, mnist/, fashion-mnist/): $LTHC_DATA_HOME, else
+ * $XDG_DATA_HOME/lthc/datasets, else ~/.local/share/lthc/datasets. Null when the
+ * environment names no home (then lthc searches no such place).
+ */
+export function dataHome(env: Record<string, string | undefined> = process.env): string | null {
+  if (env.LTHC_DATA_HOME) return resolve(env.LTHC_DATA_HOME);
+  if (env.XDG_DATA_HOME) return join(env.XDG_DATA_HOME, "lthc", "datasets");
+  return env.HOME ? join(env.HOME, ".local", "share", "lthc", "datasets") : null;
+}
+
+/** The directory a dataset occupies inside a data directory (--data-dir, the data home). */
+export function datasetSubdir(name: Exclude<DatasetName, "synthetic">): string {
+  return name === "cifar10" ? "cifar-10-batches-bin" : name;
+}
 
 export interface LocateOptions {
   /** The --data-dir option. */
@@ -101,6 +121,8 @@ function candidates(name: DatasetName, opts: LocateOptions): Candidate[] {
   const ownVar = OWN_VAR[name as Exclude<DatasetName, "synthetic">];
   add(env[ownVar], "env", ownVar);
   if (env.LTHC_DATA_DIR) add(join(env.LTHC_DATA_DIR, sub), "env", "LTHC_DATA_DIR");
+  const home = dataHome(env);
+  if (home) add(join(home, sub), "downloaded", "lthc data get");
   if (name !== "cifar10") add(join(system, name), "system", "system");
   if (name === "fashion-mnist") {
     add(opts.bundledDir ?? join(packageRoot(), "data", "fashion-mnist-subset"), "bundled", "bundled subset");
