@@ -27,8 +27,14 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.on("exit", (code) => resolve(code)));
 }
 
-async function until(condition: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
+/**
+ * Polls `condition` every 10 ms. The deadline is generous because a loaded 2-core
+ * machine can take many seconds to start a driver and its workers; the moments the
+ * test kills at are defined by the store's files, not by time.
+ */
+async function until(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
     if (condition()) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
