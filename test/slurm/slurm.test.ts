@@ -135,6 +135,16 @@ describeWith("slurm", slurmMissing(), "lthc run --on slurm", () => {
       const again = lthc("run", TINY, "--store", remote, "--on", "slurm", ...CPU);
       expect(again.code).toBe(0);
       expect(again.stdout).toContain("slurm: 0 submitted, 0 already in Slurm, 9 done");
+      // --wait --json: the executor's events, one JSON object per line, the submission summary on stderr.
+      const json = lthc("run", TINY, "--store", remote, "--on", "slurm", "--wait", "--json", "--backend", "cpu");
+      expect(json.code).toBe(0);
+      const events = json.stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line));
+      expect(events[0]).toMatchObject({ type: "plan", backend: "slurm" });
+      expect(events.at(-1)).toMatchObject({ type: "finish", counts: { done: 9 } });
+      expect(json.stderr).toContain("slurm: 0 submitted");
     },
   );
 
