@@ -135,6 +135,16 @@ describeWith("slurm", slurmMissing(), "lthc run --on slurm", () => {
       const again = lthc("run", TINY, "--store", remote, "--on", "slurm", ...CPU);
       expect(again.code).toBe(0);
       expect(again.stdout).toContain("slurm: 0 submitted, 0 already in Slurm, 9 done");
+      // --wait --json: the executor's events, one JSON object per line, the submission summary on stderr.
+      const json = lthc("run", TINY, "--store", remote, "--on", "slurm", "--wait", "--json", "--backend", "cpu");
+      expect(json.code).toBe(0);
+      const events = json.stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line));
+      expect(events[0]).toMatchObject({ type: "plan", backend: "slurm" });
+      expect(events.at(-1)).toMatchObject({ type: "finish", counts: { done: 9 } });
+      expect(json.stderr).toContain("slurm: 0 submitted");
     },
   );
 
@@ -157,6 +167,37 @@ describeWith("slurm", slurmMissing(), "lthc run --on slurm", () => {
       expect((await openStore(storeDir).readJobRecord(dense)).result?.metrics).toEqual(before);
     },
   );
+
+  it("records a job Slurm killed without letting it say so, and submits it again", LONG, async () => {
+    const plan = planOf(SLOW);
+    const dense = plan.jobs.find((j) => j.kind === "dense")!.id;
+    const dir = store();
+    const s = openStore(dir);
+    expect(lthc("run", SLOW, "--store", dir, "--on", "slurm", ...CPU).code).toBe(0);
+    await until("the dense run's second epoch", async () => {
+      const m = await s.readMetrics(dense);
+      return m.kind === "ok" && m.value.some((x) => x.epoch >= 2) ? true : null;
+    });
+    const part = (await readRecord(s.paths(dense).dir))!.parts.at(-1)!.slurmId;
+    // SIGKILL to the job's process, as the out-of-memory killer would: no checkpoint, no status written.
+    const lock = await s.lockState(dense);
+    expect(lock.held).toBe(true);
+    if (lock.held) process.kill(lock.owner.pid, "SIGKILL");
+    await until("Slurm to let go", () => (quiet([part]) ? true : null), 60_000);
+    const again = lthc("run", SLOW, "--store", dir, "--on", "slurm", ...CPU);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(
+      new RegExp(
+        `^failed in Slurm: dense .* Slurm job ${part} ended [A-Z_]+.* before the job finished; log: \\S+`,
+        "m",
+      ),
+    );
+    expect(again.stdout).toMatch(/^submitted \d+ lthc:slow:dense:/m);
+    const status = await s.readStatus(dense);
+    expect(status.kind === "ok" && status.value.state).toBe("failed");
+    expect(lthc("cancel", SLOW, "--store", dir).code).toBe(0);
+    await until("Slurm to let go", async () => (quiet(await slurmIds(dir, plan)) ? true : null), 60_000);
+  });
 
   it("submits each job once when two submissions of one plan race", LONG, async () => {
     const plan = planOf(TINY);

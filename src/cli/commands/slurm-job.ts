@@ -20,6 +20,7 @@ import { inProcessPool, type WorkerPool } from "../../runtime/executor/pool.js";
 import type { ExecutorEvent } from "../../runtime/executor-events.js";
 import type { JobOutcome } from "../../runtime/job-api.js";
 import { requeue } from "../../runtime/slurm/commands.js";
+import { readRecord } from "../../runtime/slurm/record.js";
 import { keptCheckpointPath } from "../../runtime/store/layout.js";
 import { openStore } from "../../runtime/store/store.js";
 import { UserError } from "../../runtime/user-error.js";
@@ -76,8 +77,9 @@ function stoppingAt(pool: WorkerPool, path: string): WorkerPool {
 
 async function slurmJob(options: SlurmJobOptions): Promise<number> {
   const store = openStore(options.store);
-  const read = await store.readJobRecord(options.job);
-  const job: Job | null = read.job;
+  // The submitting plan's copy of the job (its keep list may differ from job.json's), else job.json.
+  const submitted = await readRecord(store.paths(options.job).dir);
+  const job: Job | null = submitted?.job ?? (await store.readJobRecord(options.job)).job;
   if (job === null) {
     throw new UserError(`no job.json for ${options.job} in ${store.dir}`, "submit with `lthc run FILE --on slurm`");
   }

@@ -11,7 +11,7 @@ import type { ExecutorEvent, JobState } from "../executor-events.js";
 import type { EpochMetric, JobOutcome } from "../job-api.js";
 import { jobLabel, jobSummary } from "../job-labels.js";
 import type { RunStore } from "../store/store.js";
-import { isActive, jobStates } from "./commands.js";
+import { isActive, jobStates, type SlurmJobState } from "./commands.js";
 import { readRecord, type SlurmRecord } from "./record.js";
 import { recordSlurmEnd } from "./submit.js";
 
@@ -52,6 +52,7 @@ export async function followPlan(options: FollowOptions): Promise<ExecuteResult>
     onEvent({ type: "job-end", jobId, outcome: { status: "failed", reason } });
   }
   let slot = 0;
+  let unanswered = 0;
   const open = () =>
     plan.jobs.filter((j) => {
       const state = seen.get(j.id)!.state;
@@ -62,7 +63,14 @@ export async function followPlan(options: FollowOptions): Promise<ExecuteResult>
     const records = new Map<string, SlurmRecord | null>();
     for (const job of jobs) records.set(job.id, await readRecord(store.paths(job.id).dir));
     const ids = [...records.values()].flatMap((r) => r?.parts.map((p) => p.slurmId) ?? []);
-    const slurm = await jobStates(ids);
+    const slurm = await askSlurm(ids, unanswered);
+    if (slurm === null) {
+      // The controller does not answer (restarting, overloaded): judge nothing until it does.
+      unanswered++;
+      await sleep(options.pollMs ?? 2000, options.signal);
+      continue;
+    }
+    unanswered = 0;
     for (const job of jobs) {
       const s = seen.get(job.id)!;
       const record = records.get(job.id) ?? null;
@@ -135,6 +143,19 @@ async function emitEpochs(
     onEvent({ type: "job-progress", event: { type: "epoch", jobId: job.id, epoch, metrics: byEpoch.get(epoch)! } });
   }
   return Math.max(known, ...epochs);
+}
+
+/** Polls in a row that may go unanswered before --wait gives up (about two minutes at the default poll). */
+const MAX_UNANSWERED = 60;
+
+/** squeue's answer, or null when it failed and may answer later; its error once it has failed too often. */
+async function askSlurm(ids: string[], unanswered: number): Promise<Map<string, SlurmJobState> | null> {
+  try {
+    return await jobStates(ids);
+  } catch (error) {
+    if (unanswered >= MAX_UNANSWERED) throw error;
+    return null;
+  }
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -7,6 +7,7 @@
  */
 import { join } from "node:path";
 import type { TrainTime } from "../../compiler/config.js";
+import type { Job } from "../../compiler/plan-types.js";
 import { writeFileAtomic } from "../atomic.js";
 import { readJsonFile } from "../store/json-file.js";
 
@@ -22,6 +23,12 @@ export interface SlurmPart {
 export interface SlurmRecord {
   /** The latest submission's parts, in training order. */
   parts: SlurmPart[];
+  /**
+   * The Job as the submitting plan has it. job.json keeps the first plan's copy,
+   * and a dense run's keep list (not part of its identity) may differ between
+   * plans: the Slurm job must write the checkpoints this plan needs.
+   */
+  job?: Job;
 }
 
 export function recordPath(jobDir: string): string {

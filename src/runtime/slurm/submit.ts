@@ -285,7 +285,7 @@ async function submitLocked(options: SubmitOptions): Promise<SubmitResult> {
       fresh.add(slurmId);
       parts.push({ slurmId, until, submittedAt: new Date().toISOString() });
       // Recorded after every sbatch: a crash between two parts must not lead to the first being submitted twice.
-      await writeRecord(dir, { parts });
+      await writeRecord(dir, { parts, job });
       result.submitted.push({ jobId: job.id, slurmId, name, after: waits });
     }
     planned.set(job.id, parts);
