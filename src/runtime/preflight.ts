@@ -3,6 +3,7 @@
  * dataset that is not there, a store that cannot be written, a requested backend that cannot
  * load. Each is found once and reported once, with its fix, instead of failing every job.
  */
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -65,9 +66,34 @@ async function storeProblem(store: string): Promise<string | null> {
   }
 }
 
+/**
+ * Activates the backend in a child process, as a worker will: libtensorflow writes its
+ * start-up log straight to file descriptor 2, whatever TF_CPP_MIN_LOG_LEVEL says, and holds
+ * hundreds of MB, neither of which belongs in the process that draws the terminal UI.
+ * Throws a UserError with the child's message and hint when the backend cannot load.
+ */
+async function initBackendInChild(preference: string): Promise<void> {
+  const select = new URL("./backend/select.js", import.meta.url).href;
+  const script = `
+    const { initBackend } = await import(${JSON.stringify(select)});
+    try { await initBackend(${JSON.stringify(preference)}); }
+    catch (e) {
+      if (e?.name !== "UserError") throw e;
+      process.stdout.write(JSON.stringify({ message: e.message, hint: e.hint ?? null }));
+      process.exitCode = 3;
+    }`;
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  if (child.status === 0) return;
+  if (child.status === 3) {
+    const { message, hint } = JSON.parse(child.stdout) as { message: string; hint: string | null };
+    throw new UserError(message, hint ?? undefined);
+  }
+  throw new Error(`loading backend '${preference}' in a child process failed (${child.status}): ${child.stderr}`);
+}
+
 async function backendProblem(options: PreflightOptions): Promise<string | null> {
   if (!options.backend) return null;
-  const init = options.initBackend ?? (async (p: string) => (await import("./backend/select.js")).initBackend(p));
+  const init = options.initBackend ?? initBackendInChild;
   try {
     await init(options.backend);
     return null;

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { Plan } from "../../src/compiler/plan-types.js";
+import { nativeSetupMissing } from "../../src/runtime/setup/installed.js";
 import { openStore } from "../../src/runtime/store/store.js";
 
 const SPEC = "test/executor/fixtures/tiny.lth";
@@ -120,4 +121,20 @@ describe("lthc run", { timeout: 180_000 }, () => {
     expect(notADir.stderr).toMatch(/^error: cannot use the run store package\.json: ENOTDIR/);
     expect(notADir.stderr).not.toContain("    at ");
   });
+
+  // The backend is loaded in a child process for this check, as a worker would load it.
+  it.skipIf(gpuSetUp())("finds a requested backend that cannot load before any job starts, once", () => {
+    const storeDir = join(mkdtempSync(join(tmpdir(), "lthc-cli-")), "store");
+    const run = lthc("run", SPEC, "--store", storeDir, "--plain", "--backend", "gpu");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^error: cannot start: a problem every job would hit/);
+    expect(run.stderr.match(/backend 'gpu' is unavailable/g)).toHaveLength(1);
+    expect(run.stderr).not.toContain("    at ");
+    expect(run.stdout).not.toContain("done");
+  });
 });
+
+/** Whether `lthc setup gpu` was run here (package and built binding), in which case --backend gpu may load. */
+function gpuSetUp(): boolean {
+  return nativeSetupMissing("gpu") === null;
+}
