@@ -6,8 +6,8 @@
  */
 import type * as A from "./ast.js";
 import { walk } from "./ast.js";
-import { SETTINGS, SETTINGS_BY_NAME, type SettingEntry } from "./catalog.js";
-import type { AdversaryConfig, ModelConfig, PruneConfig, TrainConfig, TrainTime } from "./config.js";
+import { type ResolvedSettings, SETTINGS, SETTINGS_BY_NAME, type SettingEntry } from "./catalog.js";
+import type { AdversaryConfig, ModelConfig, PruneConfig, ScheduleConfig, TrainConfig, TrainTime } from "./config.js";
 import { DATASETS, type DatasetInfo } from "./datasets.js";
 import { DEFAULTS } from "./defaults.js";
 import { CODES, type Diagnostic, suggest } from "./diagnostics.js";
@@ -16,7 +16,7 @@ import { adversaryKey as adversaryLabelKey } from "./labels.js";
 import type { SettingKey } from "./lexer.js";
 import { letTable } from "./lookup.js";
 import type { Point } from "./points.js";
-import { type AugmentValue, type DatasetValue, type StrategyValue, type TimeValue, Values } from "./values.js";
+import { type StrategyValue, type TimeValue, Values } from "./values.js";
 
 /** Upper bound on points per sweep; beyond it a spec is almost certainly a mistake. */
 export const MAX_POINTS = 100_000;
@@ -216,51 +216,10 @@ function sweptNodes(exprs: A.Expr[]): Map<string, A.Swept> {
   return out;
 }
 
-interface Resolved {
-  data: DatasetValue;
-  augment: AugmentValue | null;
-  model: ModelConfig;
-  under: AdversaryConfig;
-  prune: StrategyValue | null;
-  at: number | null;
-  rewind: TimeValue;
-  reps: number;
-  epochs: number;
-  batch: number;
-  optimizer: "sgd";
-  lr: number;
-  momentum: number;
-  nesterov: boolean;
-  "weight-decay": number;
-  milestones: number[] | null;
-  gamma: number;
-  test: AdversaryConfig[];
-  tolerance: number;
-  judge: AdversaryConfig | null;
+/** A setting's value for a point when the spec does not write it (its declaration's fallback). */
+function fallbackAlt(entry: SettingEntry): Alt<unknown> {
+  return { value: entry.fallback, node: null, params: [] };
 }
-
-const DEFAULT_VALUES: { [K in SettingKey]: Resolved[K] | undefined } = {
-  data: { name: "cifar10", trainSubset: null, testSubset: null },
-  augment: null,
-  model: undefined,
-  under: { kind: "none" },
-  prune: null,
-  at: null,
-  rewind: { amount: DEFAULTS.rewindEpoch, unit: "ep" },
-  reps: DEFAULTS.replicates,
-  epochs: DEFAULTS.epochs,
-  batch: DEFAULTS.batch,
-  optimizer: "sgd",
-  lr: DEFAULTS.lr,
-  momentum: DEFAULTS.momentum,
-  nesterov: DEFAULTS.nesterov,
-  "weight-decay": DEFAULTS.weightDecay,
-  milestones: null,
-  gamma: DEFAULTS.gamma,
-  test: [],
-  tolerance: DEFAULTS.tolerance,
-  judge: null,
-};
 
 function expandSweep(
   ev: Evaluator,
@@ -296,7 +255,7 @@ function expandSweep(
     const setting = effective.get(entry.name);
     let alts: Alt<unknown>[];
     if (setting) {
-      alts = values.byType(entry.type, setting.value, entry.param);
+      alts = values.bySetting(entry, setting.value);
       if (!entry.sweepable && (alts.length > 1 || alts.some((a) => a.params.length > 0))) {
         ev.report(
           CODES.notSweepable,
@@ -309,11 +268,11 @@ function expandSweep(
     } else if (entry.name === "prune" && effective.has("at")) {
       alts = DEFAULTS.strategies.map((s) => defaultStrategy(s, decl));
     } else {
-      alts = [{ value: DEFAULT_VALUES[entry.name], node: null, params: [] }];
+      alts = [fallbackAlt(entry)];
     }
     if (alts.length === 0) {
       broken.add(entry.name);
-      alts = [{ value: DEFAULT_VALUES[entry.name], node: null, params: [] }];
+      alts = [fallbackAlt(entry)];
     }
     axes.push({ entry, alts });
   }
@@ -458,7 +417,7 @@ function resolvePoint(
   effective: Scope,
   broken: ReadonlySet<SettingKey>,
 ): Point[] | null {
-  const get = <K extends SettingKey>(k: K) => combo[k]?.value as Resolved[K];
+  const get = <K extends SettingKey>(k: K) => combo[k]?.value as ResolvedSettings[K];
   /** A check runs only on settings without errors of their own (a stand-in would give it false alarms). */
   const sound = (...keys: SettingKey[]) => keys.every((k) => !broken.has(k));
   const at = (k: SettingKey): { range: A.Range } =>
@@ -517,7 +476,7 @@ function resolvePoint(
         `rewind point ${describeTime(get("rewind"))} is not before the end of training (${epochs} epochs)`,
         given
           ? "rewind to an earlier point"
-          : `the default rewind is epoch ${DEFAULTS.rewindEpoch}; set \`rewind\` for short schedules, e.g. rewind 1`,
+          : `the default rewind is epoch ${REWIND_DEFAULT.amount}; set \`rewind\` for short schedules, e.g. rewind 1`,
       );
       ok = false;
     }
@@ -571,17 +530,7 @@ function resolvePoint(
     },
     model,
     adversary,
-    schedule: {
-      epochs,
-      batch,
-      optimizer: "sgd",
-      lr: get("lr"),
-      momentum: get("momentum"),
-      nesterov: get("nesterov"),
-      weightDecay: get("weight-decay"),
-      milestones,
-      gamma: get("gamma"),
-    },
+    schedule: schedule(combo, milestones),
     testAdversaries,
   };
   const params: Record<string, string | number> = {};
@@ -606,11 +555,33 @@ function resolvePoint(
       train,
       prune,
       replicate,
-      tolerance: get("tolerance"),
+      ...pointFields(combo),
       ...(judge !== null ? { judge } : {}),
     });
   }
   return out;
+}
+
+/** Settings that land unchanged in `TrainConfig.schedule`, in the schedule's field order. */
+const SCHEDULE_SETTINGS = SETTINGS.filter((s) => s.lands.kind === "schedule");
+const POINT_SETTINGS = SETTINGS.filter((s) => s.lands.kind === "point");
+const REWIND_DEFAULT = SETTINGS_BY_NAME.get("rewind")!.fallback as TimeValue;
+
+/** The schedule: each schedule setting's value under its declared field; milestones resolved per point. */
+function schedule(combo: Partial<Record<SettingKey, Alt<unknown>>>, milestones: number[]): ScheduleConfig {
+  const out: Record<string, unknown> = {};
+  for (const s of SCHEDULE_SETTINGS) {
+    if (s.lands.kind !== "schedule") continue;
+    out[s.lands.field] = s.lands.field === "milestones" ? milestones : combo[s.name]!.value;
+  }
+  return out as unknown as ScheduleConfig;
+}
+
+/** The fields of a Point that settings give unchanged (`tolerance`). */
+function pointFields(combo: Partial<Record<SettingKey, Alt<unknown>>>): Pick<Point, "tolerance"> {
+  const out: Record<string, unknown> = {};
+  for (const s of POINT_SETTINGS) if (s.lands.kind === "point") out[s.lands.field] = combo[s.name]!.value;
+  return out as Pick<Point, "tolerance">;
 }
 
 /** ε at or above this, for ℓ∞ on [0,1] pixels, lets the attack set a pixel to almost anything. */

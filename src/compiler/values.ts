@@ -15,6 +15,7 @@ import {
   NORMS,
   OPTIMIZERS,
   type ParamDoc,
+  type SettingEntry,
   STRATEGIES,
   type ValueType,
 } from "./catalog.js";
@@ -63,10 +64,34 @@ const names = (list: readonly { name: string }[]) => list.map((e) => e.name);
 export class Values {
   constructor(readonly ev: Evaluator) {}
 
-  /** Evaluate a setting's value by its catalog type. */
-  byType(type: ValueType, e: A.Expr, slot: string): Alt<unknown>[] {
+  /**
+   * Evaluate a setting's value by its declaration: its type's atom, then its declared
+   * domain (`momentum` below 1: E016 with the declaration's hint).
+   */
+  bySetting(entry: SettingEntry, e: A.Expr): Alt<unknown>[] {
+    return this.byType(entry.type, e, entry.param, entry);
+  }
+
+  /** The alternatives of one numeric atom that lie in the setting's declared domain; E016 for the others. */
+  private inDomain(entry: SettingEntry | undefined, x: A.Expr, alts: Alt<number>[]): Alt<number>[] {
+    const domain = entry?.domain;
+    if (!domain) return alts;
+    return alts.filter((alt) => {
+      if (alt.value < domain.below) return true;
+      this.ev.report(
+        CODES.outOfDomain,
+        x,
+        `${entry.name} must be below ${domain.below}, found ${alt.value}`,
+        domain.hint,
+      );
+      return false;
+    });
+  }
+
+  /** Evaluate a value by its catalog type. */
+  byType(type: ValueType, e: A.Expr, slot: string, entry?: SettingEntry): Alt<unknown>[] {
     try {
-      return this.byTypeUnguarded(type, e, slot);
+      return this.byTypeUnguarded(type, e, slot, entry);
     } catch (error) {
       if (!(error instanceof TooManyCombinations)) throw error;
       this.ev.report(
@@ -79,7 +104,7 @@ export class Values {
     }
   }
 
-  private byTypeUnguarded(type: ValueType, e: A.Expr, slot: string): Alt<unknown>[] {
+  private byTypeUnguarded(type: ValueType, e: A.Expr, slot: string, entry?: SettingEntry): Alt<unknown>[] {
     const s = <T>(atom: (x: A.Expr) => Alt<T>[]) => this.ev.sweepable(e, slot, atom) as Alt<unknown>[];
     switch (type) {
       case "dataset":
@@ -101,15 +126,7 @@ export class Values {
       case "positive-count":
         return s((x) => this.integer(x, 1, "a positive whole number"));
       case "number":
-        return s((x) => this.real(x));
-      case "momentum":
-        return s((x) =>
-          this.real(x).filter((alt) => {
-            if (alt.value < 1) return true;
-            this.ev.report(CODES.outOfDomain, x, `momentum must be below 1, found ${alt.value}`, "the thesis uses 0.9");
-            return false;
-          }),
-        );
+        return s((x) => this.inDomain(entry, x, this.real(x)));
       case "accuracy-points":
         return s((x) => this.points(x));
       case "bool":
