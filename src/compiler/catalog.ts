@@ -350,6 +350,18 @@ export const SETTINGS: readonly SettingEntry[] = (Object.keys(SETTING_DECLS) as 
   };
 });
 
+/** Where a setting's value lands, written as a path: `TrainConfig.schedule.lr`, `Point.tolerance`. */
+export function landingPath(entry: SettingEntry): string {
+  switch (entry.lands.kind) {
+    case "schedule":
+      return `TrainConfig.schedule.${entry.lands.field}`;
+    case "point":
+      return `Point.${entry.lands.field}`;
+    case "derived":
+      return entry.lands.path;
+  }
+}
+
 export const SETTINGS_BY_NAME: ReadonlyMap<string, SettingEntry> = new Map(SETTINGS.map((s) => [s.name, s]));
 
 function entry(

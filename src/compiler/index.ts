@@ -49,6 +49,7 @@ export {
   catalog,
   DATASET_ENTRIES,
   type EntryKind,
+  landingPath,
   lookup,
   MODELS,
   NORMS,
