@@ -6,8 +6,9 @@
  */
 import type * as A from "./ast.js";
 import { walk } from "./ast.js";
+import { trainConfig } from "./builders.js";
 import { type ResolvedSettings, SETTINGS, SETTINGS_BY_NAME, type SettingEntry } from "./catalog.js";
-import type { AdversaryConfig, ModelConfig, PruneConfig, ScheduleConfig, TrainConfig, TrainTime } from "./config.js";
+import type { AdversaryConfig, ModelConfig, PruneConfig, ScheduleConfig, TrainTime } from "./config.js";
 import { DATASETS, type DatasetInfo } from "./datasets.js";
 import { DEFAULTS } from "./defaults.js";
 import { CODES, type Diagnostic, suggest } from "./diagnostics.js";
@@ -442,7 +443,6 @@ function resolvePoint(
   }
   const trainSize = data.trainSubset ?? info.trainSize;
   const itersPerEpoch = Math.ceil(trainSize / batch);
-  const milestones = get("milestones") ?? defaultMilestones(epochs);
   for (const m of sound("milestones", "epochs") ? (get("milestones") ?? []) : []) {
     if (m >= epochs) {
       ev.report(
@@ -514,13 +514,7 @@ function resolvePoint(
   }
   if (!ok || broken.size > 0) return null;
   const adversary = get("under");
-  const tests: AdversaryConfig[] = [{ kind: "none" }, adversary, ...get("test")];
-  const seen = new Set<string>();
-  const testAdversaries = tests.filter((t) => {
-    const key = adversaryKey(t);
-    return !seen.has(key) && seen.add(key);
-  });
-  const train: TrainConfig = {
+  const train = trainConfig({
     dataset: {
       name: data.name,
       flip: augment.flip,
@@ -530,9 +524,10 @@ function resolvePoint(
     },
     model,
     adversary,
-    schedule: schedule(combo, milestones),
-    testAdversaries,
-  };
+    schedule: scheduleOf(combo),
+    test: get("test"),
+  });
+  const testAdversaries = train.testAdversaries;
   const params: Record<string, string | number> = {};
   for (const b of bindings) params[b.name] = b.value;
   const judged = get("judge");
@@ -567,14 +562,14 @@ const SCHEDULE_SETTINGS = SETTINGS.filter((s) => s.lands.kind === "schedule");
 const POINT_SETTINGS = SETTINGS.filter((s) => s.lands.kind === "point");
 const REWIND_DEFAULT = SETTINGS_BY_NAME.get("rewind")!.fallback as TimeValue;
 
-/** The schedule: each schedule setting's value under its declared field; milestones resolved per point. */
-function schedule(combo: Partial<Record<SettingKey, Alt<unknown>>>, milestones: number[]): ScheduleConfig {
+/** The schedule settings' values for a point, by schedule field; a `null` (milestones) is left to trainConfig's per-point default. */
+function scheduleOf(combo: Partial<Record<SettingKey, Alt<unknown>>>): Partial<ScheduleConfig> {
   const out: Record<string, unknown> = {};
   for (const s of SCHEDULE_SETTINGS) {
-    if (s.lands.kind !== "schedule") continue;
-    out[s.lands.field] = s.lands.field === "milestones" ? milestones : combo[s.name]!.value;
+    const value = combo[s.name]?.value;
+    if (s.lands.kind === "schedule" && value !== null && value !== undefined) out[s.lands.field] = value;
   }
-  return out as unknown as ScheduleConfig;
+  return out as Partial<ScheduleConfig>;
 }
 
 /** The fields of a Point that settings give unchanged (`tolerance`). */
@@ -634,27 +629,6 @@ function warnLearningRate(ev: Evaluator, lr: number, node: { range: A.Range }): 
       "the thesis uses 0.1",
     );
   }
-}
-
-/**
- * The default learning-rate milestones: 50% and 75% of `epochs` (80 and 120 of the thesis's
- * 160), rounded, kept only where E029 accepts them (1 … epochs−1) and each once, so a short
- * run never decays twice at one epoch nor at its end: 3 epochs → [2], 2 → [1], 1 → [].
- */
-export function defaultMilestones(epochs: number): number[] {
-  const candidates = [Math.round(epochs * 0.5), Math.round(epochs * 0.75)];
-  return [...new Set(candidates.filter((m) => m >= 1 && m < epochs))];
-}
-
-/** Adversary values are shared by every combination that uses them: serialize each once. */
-const adversaryKeys = new WeakMap<AdversaryConfig, string>();
-function adversaryKey(adversary: AdversaryConfig): string {
-  let key = adversaryKeys.get(adversary);
-  if (key === undefined) {
-    key = JSON.stringify(adversary);
-    adversaryKeys.set(adversary, key);
-  }
-  return key;
 }
 
 function toTrainTime(t: TimeValue, itersPerEpoch: number): TrainTime {

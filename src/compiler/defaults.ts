@@ -17,3 +17,13 @@ export const DEFAULTS = {
   /** Dense hidden units of `convnet` when not given. */
   convnetHidden: 128,
 } as const;
+
+/**
+ * The default learning-rate milestones: 50% and 75% of `epochs` (80 and 120 of the thesis's
+ * 160), rounded, kept only where E029 accepts them (1 … epochs−1) and each once, so a short
+ * run never decays twice at one epoch nor at its end: 3 epochs → [2], 2 → [1], 1 → [].
+ */
+export function defaultMilestones(epochs: number): number[] {
+  const candidates = [Math.round(epochs * 0.5), Math.round(epochs * 0.75)];
+  return [...new Set(candidates.filter((m) => m >= 1 && m < epochs))];
+}

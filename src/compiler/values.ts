@@ -5,6 +5,7 @@
  */
 import type * as A from "./ast.js";
 import { bindCall, signatureOf } from "./bind.js";
+import { fgsm, pgd } from "./builders.js";
 import {
   ADVERSARIES,
   AUGMENTATIONS,
@@ -597,17 +598,13 @@ export class Values {
       (vs) => {
         const [nm, ep, n, st, rs, lb, b] = vs as [Norm, number, number, number?, string?, string?, string?];
         if (n === 0) return { kind: "none", stepGiven: false };
-        return {
-          kind: "pgd",
-          norm: nm,
-          eps: ep,
-          steps: n,
-          stepSize: st ?? clean(ep / n),
-          randomStart: rs === undefined ? DEFAULTS.pgd.randomStart : rs === "random",
-          labels: (lb ?? DEFAULTS.pgd.labels) as "predicted" | "true",
-          bn: (b ?? DEFAULTS.pgd.bn) as "eval" | "train",
-          stepGiven: st !== undefined,
+        const options = {
+          stepSize: st,
+          randomStart: rs === undefined ? undefined : rs === "random",
+          labels: lb as "predicted" | "true" | undefined,
+          bn: b as "eval" | "train" | undefined,
         };
+        return { ...pgd(nm, ep, n, options), stepGiven: st !== undefined };
       },
       e,
     );
@@ -666,17 +663,7 @@ export class Values {
       [norm, eps, labels, bn],
       (vs) => {
         const [nm, ep, lb, b] = vs as [Norm, number, ("predicted" | "true")?, ("eval" | "train")?];
-        return {
-          kind: "pgd",
-          norm: nm,
-          eps: ep,
-          steps: 1,
-          // Rounded as pgd's default step ε/n is, so that the configs are equal for any ε (8/255).
-          stepSize: clean(ep),
-          randomStart: true,
-          labels: lb ?? DEFAULTS.pgd.labels,
-          bn: b ?? DEFAULTS.pgd.bn,
-        };
+        return fgsm(nm, ep, { labels: lb, bn: b });
       },
       e,
     );
