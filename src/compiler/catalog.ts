@@ -92,7 +92,7 @@ export interface ValueOfType {
   "adversary-list": AdversaryConfig[];
 }
 
-/** A bound on a numeric setting beyond its type's own (`momentum` below 1), with the hint of its error (E016). */
+/** A bound on a numeric setting beyond its type's own (`momentum` below 1), with the hint of its error (E023). */
 export interface SettingDomain {
   /** The value must be strictly below this. */
   below: number;

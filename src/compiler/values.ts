@@ -67,13 +67,13 @@ export class Values {
 
   /**
    * Evaluate a setting's value by its declaration: its type's atom, then its declared
-   * domain (`momentum` below 1: E016 with the declaration's hint).
+   * domain (`momentum` below 1: E023 with the declaration's hint).
    */
   bySetting(entry: SettingEntry, e: A.Expr): Alt<unknown>[] {
     return this.byType(entry.type, e, entry.param, entry);
   }
 
-  /** The alternatives of one numeric atom that lie in the setting's declared domain; E016 for the others. */
+  /** The alternatives of one numeric atom that lie in the setting's declared domain; E023 for the others. */
   private inDomain(entry: SettingEntry | undefined, x: A.Expr, alts: Alt<number>[]): Alt<number>[] {
     const domain = entry?.domain;
     if (!domain) return alts;
