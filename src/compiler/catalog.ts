@@ -7,7 +7,6 @@
 import type { AdversaryConfig, ModelConfig, ScheduleConfig } from "./config.js";
 import { DATASETS } from "./datasets.js";
 import { DEFAULTS } from "./defaults.js";
-import type { SettingKey } from "./lexer.js";
 import type { AugmentValue, DatasetValue, StrategyValue, TimeValue } from "./values.js";
 
 export type EntryKind =
@@ -166,8 +165,8 @@ function setting<T extends ValueType, const F extends ValueOfType[T] | null | un
 
 /**
  * Every setting, declared once, in the order the checker evaluates them (and the
- * schedule's fields are built). A setting's keyword is also listed in `SETTING_KEYWORDS`
- * (lexer.ts), which the parser needs as a token; `test/compiler/api.test.ts` checks the two agree.
+ * schedule's fields are built). Each name is also a keyword: the lexer makes its tokens from
+ * these names (`SETTING_KEYWORDS`).
  */
 const SETTING_DECLS = {
   data: setting({
@@ -326,12 +325,18 @@ const SETTING_DECLS = {
     sweepable: false,
     lands: { kind: "derived", path: "Point.judge (its label; absent when it is the training adversary)" },
   }),
-} satisfies { [K in SettingKey]: SettingDecl<ValueType, AnyFallback> };
+} satisfies Record<string, SettingDecl<ValueType, AnyFallback>>;
+
+/** A setting's name: its keyword in a spec (the lexer makes each a reserved word). */
+export type SettingKey = keyof typeof SETTING_DECLS;
+
+/** Every setting's name, in declaration order. */
+export const SETTING_NAMES = Object.keys(SETTING_DECLS) as SettingKey[];
 
 /** The checker's value of each setting for one point, typed from the declarations above. */
 export type ResolvedSettings = { -readonly [K in SettingKey]: ResolvedOf<(typeof SETTING_DECLS)[K]> };
 
-export const SETTINGS: readonly SettingEntry[] = (Object.keys(SETTING_DECLS) as SettingKey[]).map((name) => {
+export const SETTINGS: readonly SettingEntry[] = SETTING_NAMES.map((name) => {
   const d: SettingDecl<ValueType, AnyFallback> = SETTING_DECLS[name];
   return {
     name,
