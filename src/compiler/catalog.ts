@@ -4,9 +4,10 @@
  * messages (values.ts), hover, completion and signatures all read these declarations.
  * Adding a construct starts here; docs/schema.md walks through it.
  */
+import type { AdversaryConfig, ModelConfig, ScheduleConfig } from "./config.js";
 import { DATASETS } from "./datasets.js";
 import { DEFAULTS } from "./defaults.js";
-import type { SettingKey } from "./lexer.js";
+import type { AugmentValue, DatasetValue, StrategyValue, TimeValue } from "./values.js";
 
 export type EntryKind =
   | "keyword"
@@ -65,155 +66,306 @@ export type ValueType =
   | "count"
   | "positive-count"
   | "number"
-  | "momentum"
   | "accuracy-points"
   | "bool"
   | "optimizer"
   | "epoch-list"
   | "adversary-list";
 
-export interface SettingEntry extends CatalogEntry {
+/** What a value of each type evaluates to (`Values.byType`): the checker's resolved values. */
+export interface ValueOfType {
+  dataset: DatasetValue;
+  augment: AugmentValue;
+  model: ModelConfig;
+  adversary: AdversaryConfig;
+  strategy: StrategyValue;
+  density: number;
+  time: TimeValue;
+  count: number;
+  "positive-count": number;
+  number: number;
+  "accuracy-points": number;
+  bool: boolean;
+  optimizer: "sgd";
+  "epoch-list": number[];
+  "adversary-list": AdversaryConfig[];
+}
+
+/** A bound on a numeric setting beyond its type's own (`momentum` below 1), with the hint of its error (E023). */
+export interface SettingDomain {
+  /** The value must be strictly below this. */
+  below: number;
+  hint: string;
+}
+
+/**
+ * Where a setting's value lands in the resolved configuration. `schedule`: copied unchanged
+ * into `TrainConfig.schedule[field]`; `point`: copied into `Point[field]`; `derived`: the
+ * checker's `resolvePoint` computes the fields named in `path` from it (and other settings).
+ */
+export type Landing =
+  | { kind: "schedule"; field: keyof ScheduleConfig }
+  | { kind: "point"; field: "tolerance" }
+  | { kind: "derived"; path: string };
+
+export interface SettingEntry<T extends ValueType = ValueType> extends CatalogEntry {
   kind: "setting";
   name: SettingKey;
-  type: ValueType;
+  type: T;
   /** Name of a swept parameter written without `name in`. */
   param: string;
   sweepable: boolean;
+  /**
+   * The value an unwritten setting takes; `null`: decided per point from other settings
+   * (described by `default`); `undefined`: the setting is required.
+   */
+  fallback: ValueOfType[T] | null | undefined;
+  /** Spelled-out default, for hover, completion and docs. */
+  default: string;
+  domain?: SettingDomain;
+  /** Where the value lands in the TrainConfig, PruneConfig or Point (`lands.path` or field). */
+  lands: Landing;
 }
 
-function setting(
-  name: SettingKey,
-  type: ValueType,
-  doc: string,
-  example: string,
-  def: string,
-  param: string = name,
-  sweepable = true,
-): SettingEntry {
+interface SettingDecl<T extends ValueType, F extends ValueOfType[T] | null | undefined> {
+  type: T;
+  doc: string;
+  example: string;
+  fallback: F;
+  /** Spelled-out default; when absent, `fallback` written as in a spec. */
+  default?: string;
+  /** Swept parameter's name when not the setting's. */
+  param?: string;
+  /** Default true. */
+  sweepable?: boolean;
+  domain?: SettingDomain;
+  lands: Landing;
+}
+
+type AnyFallback = ValueOfType[ValueType] | null | undefined;
+
+/** A setting's resolved value: its type's value, or null where its default is decided per point. */
+type ResolvedOf<D> = D extends SettingDecl<infer T, infer F> ? ValueOfType[T] | (null extends F ? null : never) : never;
+
+/** How a plain default is written in a spec: `160`, `off`, `none`, `8ep`. */
+function spell(value: unknown): string {
+  if (typeof value === "boolean") return value ? "on" : "off";
+  if (typeof value === "object" && value !== null && "kind" in value) return String(value.kind);
+  if (typeof value === "object" && value !== null && "unit" in value && "amount" in value) {
+    return `${value.amount}${value.unit}`;
+  }
+  return String(value);
+}
+
+function setting<T extends ValueType, const F extends ValueOfType[T] | null | undefined>(
+  decl: SettingDecl<T, F>,
+): SettingDecl<T, F> {
+  return decl;
+}
+
+/**
+ * Every setting, declared once, in the order the checker evaluates them (and the
+ * schedule's fields are built). Each name is also a keyword: the lexer makes its tokens from
+ * these names (`SETTING_KEYWORDS`).
+ */
+const SETTING_DECLS = {
+  data: setting({
+    type: "dataset",
+    doc: "Dataset to train and test on, optionally a subset.",
+    example: "data fashion-mnist(train=8000, test=2000)",
+    fallback: { name: "cifar10", trainSubset: null, testSubset: null },
+    default: "cifar10",
+    param: "dataset",
+    lands: { kind: "derived", path: "TrainConfig.dataset.{name, trainSubset, testSubset}" },
+  }),
+  augment: setting({
+    type: "augment",
+    doc: "Training augmentation: `none`, `flip`, `crop(n)`, combined with `+`.",
+    example: "augment flip+crop(4)",
+    fallback: null,
+    default: "flip+crop(4) on cifar10, none elsewhere",
+    lands: { kind: "derived", path: "TrainConfig.dataset.{flip, crop}" },
+  }),
+  model: setting({
+    type: "model",
+    doc: "Network architecture (also written right after `sweep`).",
+    example: "model wrn(20, 8)",
+    fallback: undefined,
+    default: "(required)",
+    lands: { kind: "derived", path: "TrainConfig.model" },
+  }),
+  under: setting({
+    type: "adversary",
+    doc: "Training adversary: `none` (standard training) or `pgd(norm, eps, n)`.",
+    example: "under pgd(linf, 8/255, 2)",
+    fallback: { kind: "none" },
+    param: "adversary",
+    lands: { kind: "derived", path: "TrainConfig.adversary, and TrainConfig.testAdversaries" },
+  }),
+  prune: setting({
+    type: "strategy",
+    doc: "Pruning strategy: `global`, `layerwise`, `imp(20%)`, `random`, `random(layerwise)`; `a|b` for several.",
+    example: "prune global|random",
+    fallback: null,
+    default: "global|random when `at` is given, else no pruning",
+    param: "strategy",
+    lands: { kind: "derived", path: "PruneConfig.{strategy, scope, method, fraction, counts}" },
+  }),
+  at: setting({
+    type: "density",
+    doc: "Densities: fraction of prunable weights kept, e.g. `50%` or `80%^[2..16]` (0.8^k).",
+    example: "at w in 80%^[2..16 by 2]",
+    fallback: null,
+    default: "(required with prune)",
+    param: "density",
+    lands: { kind: "derived", path: "PruneConfig.density" },
+  }),
+  rewind: setting({
+    type: "time",
+    doc: "Rewind point θ_r: sparse training restarts from the dense run's weights here (`8`, `8ep`, `500it`).",
+    example: "rewind 8",
+    fallback: { amount: 8, unit: "ep" },
+    lands: { kind: "derived", path: "PruneConfig.rewind (iterations as epochs + steps)" },
+  }),
+  reps: setting({
+    type: "positive-count",
+    doc: "Replicates: independent repetitions of every point (seeds 1..N).",
+    example: "reps 2",
+    fallback: 1,
+    sweepable: false,
+    lands: { kind: "derived", path: "Point.replicate (one point per replicate 1..N)" },
+  }),
+  epochs: setting({
+    type: "positive-count",
+    doc: "Training epochs of the dense run (the sparse run trains from the rewind point to here).",
+    example: "epochs 160",
+    fallback: 160,
+    lands: { kind: "schedule", field: "epochs" },
+  }),
+  batch: setting({
+    type: "positive-count",
+    doc: "Minibatch size.",
+    example: "batch 128",
+    fallback: 128,
+    lands: { kind: "schedule", field: "batch" },
+  }),
+  optimizer: setting({
+    type: "optimizer",
+    doc: "Optimiser; `sgd` (cross-entropy loss).",
+    example: "optimizer sgd",
+    fallback: "sgd",
+    lands: { kind: "schedule", field: "optimizer" },
+  }),
+  lr: setting({
+    type: "number",
+    doc: "Initial learning rate.",
+    example: "lr 0.1",
+    fallback: 0.1,
+    lands: { kind: "schedule", field: "lr" },
+  }),
+  momentum: setting({
+    type: "number",
+    doc: "SGD momentum.",
+    example: "momentum 0.9",
+    fallback: 0.9,
+    domain: { below: 1, hint: "the thesis uses 0.9" },
+    lands: { kind: "schedule", field: "momentum" },
+  }),
+  nesterov: setting({
+    type: "bool",
+    doc: "Nesterov momentum: `on` or `off`.",
+    example: "nesterov off",
+    fallback: false,
+    lands: { kind: "schedule", field: "nesterov" },
+  }),
+  "weight-decay": setting({
+    type: "number",
+    doc: "L2 weight decay.",
+    example: "weight-decay 5e-4",
+    fallback: 0,
+    lands: { kind: "schedule", field: "weightDecay" },
+  }),
+  milestones: setting({
+    type: "epoch-list",
+    doc: "Epochs at which the learning rate is multiplied by `gamma` (a list; sweep whole lists: `[80, 120] | [100, 150]`).",
+    example: "milestones [80, 120]",
+    fallback: null,
+    // defaultMilestones (checker.ts): 50% and 75% of `epochs`, [80, 120] for the thesis's 160.
+    default: "[80, 120]",
+    lands: { kind: "schedule", field: "milestones" },
+  }),
+  gamma: setting({
+    type: "number",
+    doc: "Learning-rate factor applied at each milestone.",
+    example: "gamma 0.1",
+    fallback: 0.1,
+    lands: { kind: "schedule", field: "gamma" },
+  }),
+  test: setting({
+    type: "adversary-list",
+    doc: "Extra adversaries evaluated on the test set after every epoch (a list; sweep whole lists with `|`); clean and the training adversary are always evaluated.",
+    example: "test [pgd(linf, 0.1, 10), pgd(l2, 0.5, 10)]",
+    fallback: [],
+    default: "[] (clean + training adversary)",
+    lands: { kind: "derived", path: "TrainConfig.testAdversaries (after clean and the training adversary)" },
+  }),
+  tolerance: setting({
+    type: "accuracy-points",
+    doc: "Matching tolerance in accuracy points (`0.5` or `0.5%`): a sparse net matches if it is at most this far below dense.",
+    example: "tolerance 0.5",
+    fallback: 0,
+    lands: { kind: "point", field: "tolerance" },
+  }),
+  judge: setting({
+    type: "adversary",
+    doc: "The adversary whose test accuracy the report's three questions are judged on: the training adversary (the thesis's choice), or one evaluated by `test` (or `none` for clean accuracy). Report-only: it changes no job.",
+    example: "judge none",
+    fallback: null,
+    default: "the training adversary",
+    sweepable: false,
+    lands: { kind: "derived", path: "Point.judge (its label; absent when it is the training adversary)" },
+  }),
+} satisfies Record<string, SettingDecl<ValueType, AnyFallback>>;
+
+/** A setting's name: its keyword in a spec (the lexer makes each a reserved word). */
+export type SettingKey = keyof typeof SETTING_DECLS;
+
+/** Every setting's name, in declaration order. */
+export const SETTING_NAMES = Object.keys(SETTING_DECLS) as SettingKey[];
+
+/** The checker's value of each setting for one point, typed from the declarations above. */
+export type ResolvedSettings = { -readonly [K in SettingKey]: ResolvedOf<(typeof SETTING_DECLS)[K]> };
+
+export const SETTINGS: readonly SettingEntry[] = SETTING_NAMES.map((name) => {
+  const d: SettingDecl<ValueType, AnyFallback> = SETTING_DECLS[name];
   return {
     name,
     kind: "setting",
-    type,
-    doc,
-    signature: `${name} <${type}>`,
+    type: d.type,
+    doc: d.doc,
+    signature: `${name} <${d.type}>`,
     params: [],
-    default: def,
-    example,
-    param,
-    sweepable,
+    default: d.default ?? spell(d.fallback),
+    example: d.example,
+    param: d.param ?? name,
+    sweepable: d.sweepable ?? true,
+    fallback: d.fallback as SettingEntry["fallback"],
+    ...(d.domain ? { domain: d.domain } : {}),
+    lands: d.lands,
   };
-}
+});
 
-export const SETTINGS: readonly SettingEntry[] = [
-  setting(
-    "data",
-    "dataset",
-    "Dataset to train and test on, optionally a subset.",
-    "data fashion-mnist(train=8000, test=2000)",
-    DEFAULTS.dataset,
-    "dataset",
-  ),
-  setting(
-    "augment",
-    "augment",
-    "Training augmentation: `none`, `flip`, `crop(n)`, combined with `+`.",
-    "augment flip+crop(4)",
-    "flip+crop(4) on cifar10, none elsewhere",
-  ),
-  setting(
-    "model",
-    "model",
-    "Network architecture (also written right after `sweep`).",
-    "model wrn(20, 8)",
-    "(required)",
-  ),
-  setting(
-    "under",
-    "adversary",
-    "Training adversary: `none` (standard training) or `pgd(norm, eps, n)`.",
-    "under pgd(linf, 8/255, 2)",
-    "none",
-    "adversary",
-  ),
-  setting(
-    "prune",
-    "strategy",
-    "Pruning strategy: `global`, `layerwise`, `imp(20%)`, `random`, `random(layerwise)`; `a|b` for several.",
-    "prune global|random",
-    "global|random when `at` is given, else no pruning",
-    "strategy",
-  ),
-  setting(
-    "at",
-    "density",
-    "Densities: fraction of prunable weights kept, e.g. `50%` or `80%^[2..16]` (0.8^k).",
-    "at w in 80%^[2..16 by 2]",
-    "(required with prune)",
-    "density",
-  ),
-  setting(
-    "rewind",
-    "time",
-    "Rewind point θ_r: sparse training restarts from the dense run's weights here (`8`, `8ep`, `500it`).",
-    "rewind 8",
-    `${DEFAULTS.rewindEpoch}ep`,
-  ),
-  setting(
-    "reps",
-    "positive-count",
-    "Replicates: independent repetitions of every point (seeds 1..N).",
-    "reps 2",
-    String(DEFAULTS.replicates),
-    "reps",
-    false,
-  ),
-  setting(
-    "epochs",
-    "positive-count",
-    "Training epochs of the dense run (the sparse run trains from the rewind point to here).",
-    "epochs 160",
-    String(DEFAULTS.epochs),
-  ),
-  setting("batch", "positive-count", "Minibatch size.", "batch 128", String(DEFAULTS.batch)),
-  setting("optimizer", "optimizer", "Optimiser; `sgd` (cross-entropy loss).", "optimizer sgd", DEFAULTS.optimizer),
-  setting("lr", "number", "Initial learning rate.", "lr 0.1", String(DEFAULTS.lr)),
-  setting("momentum", "momentum", "SGD momentum.", "momentum 0.9", String(DEFAULTS.momentum)),
-  setting("nesterov", "bool", "Nesterov momentum: `on` or `off`.", "nesterov off", DEFAULTS.nesterov ? "on" : "off"),
-  setting("weight-decay", "number", "L2 weight decay.", "weight-decay 5e-4", String(DEFAULTS.weightDecay)),
-  setting(
-    "milestones",
-    "epoch-list",
-    "Epochs at which the learning rate is multiplied by `gamma` (a list; sweep whole lists: `[80, 120] | [100, 150]`).",
-    "milestones [80, 120]",
-    `[${DEFAULTS.milestones.join(", ")}]`,
-    "milestones",
-  ),
-  setting("gamma", "number", "Learning-rate factor applied at each milestone.", "gamma 0.1", String(DEFAULTS.gamma)),
-  setting(
-    "test",
-    "adversary-list",
-    "Extra adversaries evaluated on the test set after every epoch (a list; sweep whole lists with `|`); clean and the training adversary are always evaluated.",
-    "test [pgd(linf, 0.1, 10), pgd(l2, 0.5, 10)]",
-    "[] (clean + training adversary)",
-    "test",
-  ),
-  setting(
-    "tolerance",
-    "accuracy-points",
-    "Matching tolerance in accuracy points (`0.5` or `0.5%`): a sparse net matches if it is at most this far below dense.",
-    "tolerance 0.5",
-    String(DEFAULTS.tolerance),
-  ),
-  setting(
-    "judge",
-    "adversary",
-    "The adversary whose test accuracy the report's three questions are judged on: the training adversary (the thesis's choice), or one evaluated by `test` (or `none` for clean accuracy). Report-only: it changes no job.",
-    "judge none",
-    "the training adversary",
-    "judge",
-    false,
-  ),
-];
+/** Where a setting's value lands, written as a path: `TrainConfig.schedule.lr`, `Point.tolerance`. */
+export function landingPath(entry: SettingEntry): string {
+  switch (entry.lands.kind) {
+    case "schedule":
+      return `TrainConfig.schedule.${entry.lands.field}`;
+    case "point":
+      return `Point.${entry.lands.field}`;
+    case "derived":
+      return entry.lands.path;
+  }
+}
 
 export const SETTINGS_BY_NAME: ReadonlyMap<string, SettingEntry> = new Map(SETTINGS.map((s) => [s.name, s]));
 

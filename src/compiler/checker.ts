@@ -6,8 +6,9 @@
  */
 import type * as A from "./ast.js";
 import { walk } from "./ast.js";
-import { SETTINGS, SETTINGS_BY_NAME, type SettingEntry } from "./catalog.js";
-import type { AdversaryConfig, ModelConfig, PruneConfig, TrainConfig, TrainTime } from "./config.js";
+import { trainConfig } from "./builders.js";
+import { type ResolvedSettings, SETTINGS, SETTINGS_BY_NAME, type SettingEntry } from "./catalog.js";
+import type { AdversaryConfig, ModelConfig, PruneConfig, ScheduleConfig, TrainTime } from "./config.js";
 import { DATASETS, type DatasetInfo } from "./datasets.js";
 import { DEFAULTS } from "./defaults.js";
 import { CODES, type Diagnostic, suggest } from "./diagnostics.js";
@@ -16,7 +17,7 @@ import { adversaryKey as adversaryLabelKey } from "./labels.js";
 import type { SettingKey } from "./lexer.js";
 import { letTable } from "./lookup.js";
 import type { Point } from "./points.js";
-import { type AugmentValue, type DatasetValue, type StrategyValue, type TimeValue, Values } from "./values.js";
+import { type StrategyValue, type TimeValue, Values } from "./values.js";
 
 /** Upper bound on points per sweep; beyond it a spec is almost certainly a mistake. */
 export const MAX_POINTS = 100_000;
@@ -216,51 +217,10 @@ function sweptNodes(exprs: A.Expr[]): Map<string, A.Swept> {
   return out;
 }
 
-interface Resolved {
-  data: DatasetValue;
-  augment: AugmentValue | null;
-  model: ModelConfig;
-  under: AdversaryConfig;
-  prune: StrategyValue | null;
-  at: number | null;
-  rewind: TimeValue;
-  reps: number;
-  epochs: number;
-  batch: number;
-  optimizer: "sgd";
-  lr: number;
-  momentum: number;
-  nesterov: boolean;
-  "weight-decay": number;
-  milestones: number[] | null;
-  gamma: number;
-  test: AdversaryConfig[];
-  tolerance: number;
-  judge: AdversaryConfig | null;
+/** A setting's value for a point when the spec does not write it (its declaration's fallback). */
+function fallbackAlt(entry: SettingEntry): Alt<unknown> {
+  return { value: entry.fallback, node: null, params: [] };
 }
-
-const DEFAULT_VALUES: { [K in SettingKey]: Resolved[K] | undefined } = {
-  data: { name: "cifar10", trainSubset: null, testSubset: null },
-  augment: null,
-  model: undefined,
-  under: { kind: "none" },
-  prune: null,
-  at: null,
-  rewind: { amount: DEFAULTS.rewindEpoch, unit: "ep" },
-  reps: DEFAULTS.replicates,
-  epochs: DEFAULTS.epochs,
-  batch: DEFAULTS.batch,
-  optimizer: "sgd",
-  lr: DEFAULTS.lr,
-  momentum: DEFAULTS.momentum,
-  nesterov: DEFAULTS.nesterov,
-  "weight-decay": DEFAULTS.weightDecay,
-  milestones: null,
-  gamma: DEFAULTS.gamma,
-  test: [],
-  tolerance: DEFAULTS.tolerance,
-  judge: null,
-};
 
 function expandSweep(
   ev: Evaluator,
@@ -296,7 +256,7 @@ function expandSweep(
     const setting = effective.get(entry.name);
     let alts: Alt<unknown>[];
     if (setting) {
-      alts = values.byType(entry.type, setting.value, entry.param);
+      alts = values.bySetting(entry, setting.value);
       if (!entry.sweepable && (alts.length > 1 || alts.some((a) => a.params.length > 0))) {
         ev.report(
           CODES.notSweepable,
@@ -309,11 +269,11 @@ function expandSweep(
     } else if (entry.name === "prune" && effective.has("at")) {
       alts = DEFAULTS.strategies.map((s) => defaultStrategy(s, decl));
     } else {
-      alts = [{ value: DEFAULT_VALUES[entry.name], node: null, params: [] }];
+      alts = [fallbackAlt(entry)];
     }
     if (alts.length === 0) {
       broken.add(entry.name);
-      alts = [{ value: DEFAULT_VALUES[entry.name], node: null, params: [] }];
+      alts = [fallbackAlt(entry)];
     }
     axes.push({ entry, alts });
   }
@@ -458,7 +418,7 @@ function resolvePoint(
   effective: Scope,
   broken: ReadonlySet<SettingKey>,
 ): Point[] | null {
-  const get = <K extends SettingKey>(k: K) => combo[k]?.value as Resolved[K];
+  const get = <K extends SettingKey>(k: K) => combo[k]?.value as ResolvedSettings[K];
   /** A check runs only on settings without errors of their own (a stand-in would give it false alarms). */
   const sound = (...keys: SettingKey[]) => keys.every((k) => !broken.has(k));
   const at = (k: SettingKey): { range: A.Range } =>
@@ -483,7 +443,6 @@ function resolvePoint(
   }
   const trainSize = data.trainSubset ?? info.trainSize;
   const itersPerEpoch = Math.ceil(trainSize / batch);
-  const milestones = get("milestones") ?? defaultMilestones(epochs);
   for (const m of sound("milestones", "epochs") ? (get("milestones") ?? []) : []) {
     if (m >= epochs) {
       ev.report(
@@ -517,7 +476,7 @@ function resolvePoint(
         `rewind point ${describeTime(get("rewind"))} is not before the end of training (${epochs} epochs)`,
         given
           ? "rewind to an earlier point"
-          : `the default rewind is epoch ${DEFAULTS.rewindEpoch}; set \`rewind\` for short schedules, e.g. rewind 1`,
+          : `the default rewind is epoch ${REWIND_DEFAULT.amount}; set \`rewind\` for short schedules, e.g. rewind 1`,
       );
       ok = false;
     }
@@ -555,13 +514,7 @@ function resolvePoint(
   }
   if (!ok || broken.size > 0) return null;
   const adversary = get("under");
-  const tests: AdversaryConfig[] = [{ kind: "none" }, adversary, ...get("test")];
-  const seen = new Set<string>();
-  const testAdversaries = tests.filter((t) => {
-    const key = adversaryKey(t);
-    return !seen.has(key) && seen.add(key);
-  });
-  const train: TrainConfig = {
+  const train = trainConfig({
     dataset: {
       name: data.name,
       flip: augment.flip,
@@ -571,19 +524,10 @@ function resolvePoint(
     },
     model,
     adversary,
-    schedule: {
-      epochs,
-      batch,
-      optimizer: "sgd",
-      lr: get("lr"),
-      momentum: get("momentum"),
-      nesterov: get("nesterov"),
-      weightDecay: get("weight-decay"),
-      milestones,
-      gamma: get("gamma"),
-    },
-    testAdversaries,
-  };
+    schedule: scheduleOf(combo),
+    test: get("test"),
+  });
+  const testAdversaries = train.testAdversaries;
   const params: Record<string, string | number> = {};
   for (const b of bindings) params[b.name] = b.value;
   const judged = get("judge");
@@ -606,11 +550,33 @@ function resolvePoint(
       train,
       prune,
       replicate,
-      tolerance: get("tolerance"),
+      ...pointFields(combo),
       ...(judge !== null ? { judge } : {}),
     });
   }
   return out;
+}
+
+/** Settings that land unchanged in `TrainConfig.schedule`, in the schedule's field order. */
+const SCHEDULE_SETTINGS = SETTINGS.filter((s) => s.lands.kind === "schedule");
+const POINT_SETTINGS = SETTINGS.filter((s) => s.lands.kind === "point");
+const REWIND_DEFAULT = SETTINGS_BY_NAME.get("rewind")!.fallback as TimeValue;
+
+/** The schedule settings' values for a point, by schedule field; a `null` (milestones) is left to trainConfig's per-point default. */
+function scheduleOf(combo: Partial<Record<SettingKey, Alt<unknown>>>): Partial<ScheduleConfig> {
+  const out: Record<string, unknown> = {};
+  for (const s of SCHEDULE_SETTINGS) {
+    const value = combo[s.name]?.value;
+    if (s.lands.kind === "schedule" && value !== null && value !== undefined) out[s.lands.field] = value;
+  }
+  return out as Partial<ScheduleConfig>;
+}
+
+/** The fields of a Point that settings give unchanged (`tolerance`). */
+function pointFields(combo: Partial<Record<SettingKey, Alt<unknown>>>): Pick<Point, "tolerance"> {
+  const out: Record<string, unknown> = {};
+  for (const s of POINT_SETTINGS) if (s.lands.kind === "point") out[s.lands.field] = combo[s.name]!.value;
+  return out as Pick<Point, "tolerance">;
 }
 
 /** ε at or above this, for ℓ∞ on [0,1] pixels, lets the attack set a pixel to almost anything. */
@@ -663,27 +629,6 @@ function warnLearningRate(ev: Evaluator, lr: number, node: { range: A.Range }): 
       "the thesis uses 0.1",
     );
   }
-}
-
-/**
- * The default learning-rate milestones: 50% and 75% of `epochs` (80 and 120 of the thesis's
- * 160), rounded, kept only where E029 accepts them (1 … epochs−1) and each once, so a short
- * run never decays twice at one epoch nor at its end: 3 epochs → [2], 2 → [1], 1 → [].
- */
-export function defaultMilestones(epochs: number): number[] {
-  const candidates = [Math.round(epochs * 0.5), Math.round(epochs * 0.75)];
-  return [...new Set(candidates.filter((m) => m >= 1 && m < epochs))];
-}
-
-/** Adversary values are shared by every combination that uses them: serialize each once. */
-const adversaryKeys = new WeakMap<AdversaryConfig, string>();
-function adversaryKey(adversary: AdversaryConfig): string {
-  let key = adversaryKeys.get(adversary);
-  if (key === undefined) {
-    key = JSON.stringify(adversary);
-    adversaryKeys.set(adversary, key);
-  }
-  return key;
 }
 
 function toTrainTime(t: TimeValue, itersPerEpoch: number): TrainTime {

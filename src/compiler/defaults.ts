@@ -1,26 +1,9 @@
 /**
- * The defaults every unspecified setting takes: the thesis's Table A.1 (CIFAR-10 with
- * flip + crop 4, 160 epochs, batch 128, SGD lr 0.1 momentum 0.9, lr ×0.1 at epochs 80
- * and 120, one-shot pruning, global random baseline, label-leaking mitigation on).
+ * Defaults of construct parameters that the catalog's declarations and the checker's
+ * semantics share (a setting's default is part of its declaration in catalog.ts): PGD's
+ * label-leaking mitigation and BatchNorm mode, IMP's per-level fraction (thesis, Table A.1).
  */
 export const DEFAULTS = {
-  dataset: "cifar10",
-  epochs: 160,
-  batch: 128,
-  optimizer: "sgd",
-  lr: 0.1,
-  momentum: 0.9,
-  nesterov: false,
-  weightDecay: 0,
-  milestones: [80, 120],
-  gamma: 0.1,
-  /** Rewind epoch r of Table A.1. */
-  rewindEpoch: 8,
-  replicates: 1,
-  /** Accuracy points a sparse network may fall short of the dense one and still match. */
-  tolerance: 0,
-  /** Training adversary when a sweep has no `under`: standard training. */
-  adversary: "none",
   /** Strategies when a sweep gives densities (`at`) but no `prune`. */
   strategies: ["global", "random"],
   pgd: {
@@ -34,3 +17,13 @@ export const DEFAULTS = {
   /** Dense hidden units of `convnet` when not given. */
   convnetHidden: 128,
 } as const;
+
+/**
+ * The default learning-rate milestones: 50% and 75% of `epochs` (80 and 120 of the thesis's
+ * 160), rounded, kept only where E029 accepts them (1 … epochs−1) and each once, so a short
+ * run never decays twice at one epoch nor at its end: 3 epochs → [2], 2 → [1], 1 → [].
+ */
+export function defaultMilestones(epochs: number): number[] {
+  const candidates = [Math.round(epochs * 0.5), Math.round(epochs * 0.75)];
+  return [...new Set(candidates.filter((m) => m >= 1 && m < epochs))];
+}

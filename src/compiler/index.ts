@@ -42,6 +42,7 @@ export type {
 } from "./ast.js";
 export { children, nodeAt, walk } from "./ast.js";
 export { type Binding, type BindProblem, bindCall, isRequired, positionalParam, signatureOf } from "./bind.js";
+export { fgsm, type PgdConfig, type PgdOptions, pgd, type TrainConfigInput, trainConfig } from "./builders.js";
 export {
   ADVERSARIES,
   AUGMENTATIONS,
@@ -49,6 +50,7 @@ export {
   catalog,
   DATASET_ENTRIES,
   type EntryKind,
+  landingPath,
   lookup,
   MODELS,
   NORMS,

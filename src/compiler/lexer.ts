@@ -5,6 +5,7 @@
  * is what makes "did you mean" possible for them.
  */
 import { createToken, Lexer, type TokenType } from "chevrotain";
+import { SETTING_NAMES, type SettingKey } from "./catalog.js";
 
 export const Identifier = createToken({
   name: "Identifier",
@@ -21,30 +22,12 @@ export const Let = keyword("let");
 export const In = keyword("in");
 export const By = keyword("by");
 
-/** Setting keywords: each starts a `keyword value` setting. The catalog documents them. */
-export const SETTING_KEYWORDS = [
-  "data",
-  "augment",
-  "model",
-  "under",
-  "prune",
-  "at",
-  "rewind",
-  "reps",
-  "epochs",
-  "batch",
-  "optimizer",
-  "lr",
-  "momentum",
-  "nesterov",
-  "weight-decay",
-  "milestones",
-  "gamma",
-  "test",
-  "tolerance",
-  "judge",
-] as const;
-export type SettingKey = (typeof SETTING_KEYWORDS)[number];
+/**
+ * Setting keywords: each starts a `keyword value` setting. They are the names the catalog
+ * declares settings under (catalog.ts, SETTING_DECLS), so a new setting is one declaration.
+ */
+export const SETTING_KEYWORDS: readonly SettingKey[] = SETTING_NAMES;
+export type { SettingKey };
 
 export const SettingKeyword = createToken({ name: "SettingKeyword", pattern: Lexer.NA });
 const settingTokens = SETTING_KEYWORDS.map((word) =>

@@ -5,6 +5,7 @@
  */
 import type * as A from "./ast.js";
 import { bindCall, signatureOf } from "./bind.js";
+import { fgsm, pgd } from "./builders.js";
 import {
   ADVERSARIES,
   AUGMENTATIONS,
@@ -15,6 +16,7 @@ import {
   NORMS,
   OPTIMIZERS,
   type ParamDoc,
+  type SettingEntry,
   STRATEGIES,
   type ValueType,
 } from "./catalog.js";
@@ -63,10 +65,34 @@ const names = (list: readonly { name: string }[]) => list.map((e) => e.name);
 export class Values {
   constructor(readonly ev: Evaluator) {}
 
-  /** Evaluate a setting's value by its catalog type. */
-  byType(type: ValueType, e: A.Expr, slot: string): Alt<unknown>[] {
+  /**
+   * Evaluate a setting's value by its declaration: its type's atom, then its declared
+   * domain (`momentum` below 1: E023 with the declaration's hint).
+   */
+  bySetting(entry: SettingEntry, e: A.Expr): Alt<unknown>[] {
+    return this.byType(entry.type, e, entry.param, entry);
+  }
+
+  /** The alternatives of one numeric atom that lie in the setting's declared domain; E023 for the others. */
+  private inDomain(entry: SettingEntry | undefined, x: A.Expr, alts: Alt<number>[]): Alt<number>[] {
+    const domain = entry?.domain;
+    if (!domain) return alts;
+    return alts.filter((alt) => {
+      if (alt.value < domain.below) return true;
+      this.ev.report(
+        CODES.outOfDomain,
+        x,
+        `${entry.name} must be below ${domain.below}, found ${alt.value}`,
+        domain.hint,
+      );
+      return false;
+    });
+  }
+
+  /** Evaluate a value by its catalog type. */
+  byType(type: ValueType, e: A.Expr, slot: string, entry?: SettingEntry): Alt<unknown>[] {
     try {
-      return this.byTypeUnguarded(type, e, slot);
+      return this.byTypeUnguarded(type, e, slot, entry);
     } catch (error) {
       if (!(error instanceof TooManyCombinations)) throw error;
       this.ev.report(
@@ -79,7 +105,7 @@ export class Values {
     }
   }
 
-  private byTypeUnguarded(type: ValueType, e: A.Expr, slot: string): Alt<unknown>[] {
+  private byTypeUnguarded(type: ValueType, e: A.Expr, slot: string, entry?: SettingEntry): Alt<unknown>[] {
     const s = <T>(atom: (x: A.Expr) => Alt<T>[]) => this.ev.sweepable(e, slot, atom) as Alt<unknown>[];
     switch (type) {
       case "dataset":
@@ -101,15 +127,7 @@ export class Values {
       case "positive-count":
         return s((x) => this.integer(x, 1, "a positive whole number"));
       case "number":
-        return s((x) => this.real(x));
-      case "momentum":
-        return s((x) =>
-          this.real(x).filter((alt) => {
-            if (alt.value < 1) return true;
-            this.ev.report(CODES.outOfDomain, x, `momentum must be below 1, found ${alt.value}`, "the thesis uses 0.9");
-            return false;
-          }),
-        );
+        return s((x) => this.inDomain(entry, x, this.real(x)));
       case "accuracy-points":
         return s((x) => this.points(x));
       case "bool":
@@ -580,17 +598,13 @@ export class Values {
       (vs) => {
         const [nm, ep, n, st, rs, lb, b] = vs as [Norm, number, number, number?, string?, string?, string?];
         if (n === 0) return { kind: "none", stepGiven: false };
-        return {
-          kind: "pgd",
-          norm: nm,
-          eps: ep,
-          steps: n,
-          stepSize: st ?? clean(ep / n),
-          randomStart: rs === undefined ? DEFAULTS.pgd.randomStart : rs === "random",
-          labels: (lb ?? DEFAULTS.pgd.labels) as "predicted" | "true",
-          bn: (b ?? DEFAULTS.pgd.bn) as "eval" | "train",
-          stepGiven: st !== undefined,
+        const options = {
+          stepSize: st,
+          randomStart: rs === undefined ? undefined : rs === "random",
+          labels: lb as "predicted" | "true" | undefined,
+          bn: b as "eval" | "train" | undefined,
         };
+        return { ...pgd(nm, ep, n, options), stepGiven: st !== undefined };
       },
       e,
     );
@@ -649,17 +663,7 @@ export class Values {
       [norm, eps, labels, bn],
       (vs) => {
         const [nm, ep, lb, b] = vs as [Norm, number, ("predicted" | "true")?, ("eval" | "train")?];
-        return {
-          kind: "pgd",
-          norm: nm,
-          eps: ep,
-          steps: 1,
-          // Rounded as pgd's default step ε/n is, so that the configs are equal for any ε (8/255).
-          stepSize: clean(ep),
-          randomStart: true,
-          labels: lb ?? DEFAULTS.pgd.labels,
-          bn: b ?? DEFAULTS.pgd.bn,
-        };
+        return fgsm(nm, ep, { labels: lb, bn: b });
       },
       e,
     );

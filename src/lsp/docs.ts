@@ -3,6 +3,7 @@ import type { MarkupContent } from "vscode-languageserver/node.js";
 import {
   type CatalogEntry,
   catalog,
+  landingPath,
   lookup,
   type ParamDoc,
   SETTINGS_BY_NAME,
@@ -14,6 +15,9 @@ export function entryMarkdown(entry: CatalogEntry): string {
   const params = entry.params.map(paramLine);
   if (params.length > 0) parts.push(params.join("\n"));
   if (entry.default !== undefined) parts.push(`Default: \`${entry.default}\``);
+  const setting = entry.kind === "setting" ? SETTINGS_BY_NAME.get(entry.name) : undefined;
+  if (setting?.domain) parts.push(`Must be below ${setting.domain.below}.`);
+  if (setting) parts.push(`Resolves to \`${landingPath(setting)}\`.`);
   if (entry.example && entry.example !== entry.signature) parts.push(`Example: \`${entry.example}\``);
   return parts.join("\n\n");
 }

@@ -10,7 +10,7 @@ import { pgdLinf } from "../helpers/adversary.js";
 describe("adversaryKey", () => {
   it("is the short name for a default adversary, so old stores' keys keep their meaning", () => {
     expect(adversaryKey({ kind: "none" })).toBe("clean");
-    expect(adversaryKey(pgdLinf(0.1, 0))).toBe("clean");
+    expect(adversaryKey({ ...pgdLinf(0.1, 1), steps: 0 })).toBe("clean");
     expect(adversaryKey(pgdLinf(0.1, 8))).toBe("pgd(linf,0.1,8)");
     expect(adversaryKey({ ...pgdLinf(0.5, 2), norm: "l2" })).toBe("pgd(l2,0.5,2)");
   });

@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import {
   analyze,
+  analyzeSyntax,
   catalog,
   DATASETS,
   type Expr,
   expandValue,
   lookup,
   renderDiagnostic,
+  SETTING_KEYWORDS,
   SETTINGS,
   walk,
 } from "../../src/compiler/index.js";
@@ -86,6 +88,30 @@ describe("catalog", () => {
     expect(catalog.datasets.map((m) => m.name).sort()).toEqual(Object.keys(DATASETS).sort());
     expect(lookup("pgd")[0].params.find((p) => p.name === "step")?.default).toBe("eps/n");
     expect(lookup("random").map((e) => e.kind)).toContain("strategy");
+  });
+
+  it("makes every declared setting a keyword", () => {
+    expect([...SETTING_KEYWORDS]).toEqual(SETTINGS.map((s) => s.name));
+    for (const s of SETTINGS) expect(analyzeSyntax(`${s.name} 1`).tokens[0], s.name).toMatchObject({ kind: "setting" });
+  });
+
+  it("each setting's spelled-out default is its fallback: writing it changes no point", () => {
+    const sweep = "sweep resnet(20) prune global at 50%";
+    const omitted = analyze(sweep, "t").points;
+    expect(omitted.length).toBeGreaterThan(0);
+    const spelled = SETTINGS.filter(
+      (s) => s.fallback !== null && s.fallback !== undefined && !s.default?.includes("("),
+    );
+    expect(spelled.map((s) => s.name)).toEqual(expect.arrayContaining(["epochs", "rewind", "momentum", "data"]));
+    for (const s of spelled) {
+      const text = `${s.name} ${s.default}\n${sweep}`;
+      const result = analyze(text, "t");
+      expect(
+        result.diagnostics.filter((d) => d.severity === "error"),
+        text,
+      ).toEqual([]);
+      expect(result.points, text).toEqual(omitted);
+    }
   });
 
   it("every setting's example checks cleanly in a sweep", () => {

@@ -1,6 +1,6 @@
 /** Fault 5 of issue 11: default learning-rate milestones and the E029 check agree. */
 import { describe, expect, it } from "vitest";
-import { defaultMilestones } from "../../src/compiler/checker.js";
+import { defaultMilestones } from "../../src/compiler/defaults.js";
 import { analyze } from "../../src/compiler/index.js";
 
 function schedule(settings: string) {

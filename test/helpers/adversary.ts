@@ -1,18 +1,6 @@
-import type { AdversaryConfig } from "../../src/compiler/config.js";
-
-type Pgd = Extract<AdversaryConfig, { kind: "pgd" }>;
+import { type PgdConfig, type PgdOptions, pgd } from "../../src/compiler/builders.js";
 
 /** PGD ℓ∞ with the language's defaults (step ε/n, random start, predicted labels, BN in eval mode), adjustable. */
-export function pgdLinf(eps: number, steps: number, over: Partial<Pgd> = {}): Pgd {
-  return {
-    kind: "pgd",
-    norm: "linf",
-    eps,
-    steps,
-    stepSize: eps / steps,
-    randomStart: true,
-    labels: "predicted",
-    bn: "eval",
-    ...over,
-  };
+export function pgdLinf(eps: number, steps: number, options: PgdOptions = {}): PgdConfig {
+  return pgd("linf", eps, steps, options);
 }

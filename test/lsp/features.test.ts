@@ -214,6 +214,7 @@ describe("lsp features", () => {
       const rewind = hoverText(await client.hover(uri, positions[5]));
       expect(rewind).toContain("Rewind point");
       expect(rewind).toContain("Default: `8ep`");
+      expect(rewind).toContain("Resolves to `PruneConfig.rewind");
     });
 
     it("still plans a sweep while another sweep of the file has errors", async () => {

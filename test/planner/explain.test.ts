@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { explainPoint, formatCount, formatPlanSummary, formatTime } from "../../src/compiler/explain.js";
+import { SETTINGS } from "../../src/compiler/catalog.js";
+import type { ScheduleConfig } from "../../src/compiler/config.js";
+import {
+  explainPoint,
+  formatCount,
+  formatPlanSummary,
+  formatSchedule,
+  formatTime,
+} from "../../src/compiler/explain.js";
 import { buildPlan } from "../../src/compiler/plan.js";
 import { CLEAN, oneShot, point, thesisTrain, verbatimPoints } from "./make-point.js";
 
@@ -48,5 +56,28 @@ describe("explain wording", () => {
     expect(text).toContain("lr ×0.1 at epoch 3");
     const q = point({ train: { ...thesisTrain(), schedule: { ...thesisTrain().schedule, milestones: [] } } });
     expect(explainPoint(buildPlan([q]), [q], 0)).toContain("weight decay 0.0001, constant lr");
+  });
+});
+
+describe("explain covers the settings", () => {
+  it("spells every schedule setting: changing any one changes the schedule line", () => {
+    const base = thesisTrain().schedule;
+    const fields = SETTINGS.flatMap((s) => (s.lands.kind === "schedule" ? [s.lands.field] : []));
+    expect(fields).toContain("momentum");
+    for (const field of fields) {
+      const value = base[field];
+      const changed =
+        typeof value === "number"
+          ? value + 7
+          : typeof value === "boolean"
+            ? !value
+            : Array.isArray(value)
+              ? [...value, 150]
+              : undefined;
+      // `optimizer`: sgd is its only value.
+      if (changed === undefined) continue;
+      const schedule = { ...base, [field]: changed } as ScheduleConfig;
+      expect(formatSchedule(schedule), field).not.toBe(formatSchedule(base));
+    }
   });
 });

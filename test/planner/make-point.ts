@@ -1,4 +1,5 @@
 /** Hand-built sweep points with the thesis's Table A.1 defaults, for planner tests. */
+import { trainConfig } from "../../src/compiler/builders.js";
 import type { AdversaryConfig, PruneConfig, TrainConfig } from "../../src/compiler/config.js";
 import type { Point } from "../../src/compiler/points.js";
 import { pgdLinf } from "../helpers/adversary.js";
@@ -6,23 +7,7 @@ import { pgdLinf } from "../helpers/adversary.js";
 export const CLEAN: AdversaryConfig = { kind: "none" };
 
 export function thesisTrain(width = 1, adversary: AdversaryConfig = pgdLinf(0.1, 1)): TrainConfig {
-  return {
-    dataset: { name: "cifar10", flip: true, crop: 4, trainSubset: null, testSubset: null },
-    model: { kind: "resnet", depth: 20, width },
-    adversary,
-    schedule: {
-      epochs: 160,
-      batch: 128,
-      optimizer: "sgd",
-      lr: 0.1,
-      momentum: 0.9,
-      nesterov: false,
-      weightDecay: 1e-4,
-      milestones: [80, 120],
-      gamma: 0.1,
-    },
-    testAdversaries: adversary.kind === "none" ? [CLEAN] : [CLEAN, adversary],
-  };
+  return trainConfig({ model: { kind: "resnet", depth: 20, width }, adversary, schedule: { weightDecay: 1e-4 } });
 }
 
 export function oneShot(strategy: PruneConfig["strategy"], density: number, rewindEpoch = 8): PruneConfig {

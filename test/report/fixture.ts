@@ -3,6 +3,7 @@
  * random pruning at two densities, two replicates) and a hand-made run store for it.
  */
 import { mkdir, writeFile } from "node:fs/promises";
+import { trainConfig } from "../../src/compiler/builders.js";
 import type { AdversaryConfig, PruneConfig, TrainConfig } from "../../src/compiler/config.js";
 import { adversaryKey } from "../../src/compiler/labels.js";
 import { buildPlan } from "../../src/compiler/plan.js";
@@ -16,23 +17,13 @@ export const PGD: AdversaryConfig = pgdLinf(0.1, 2);
 export const PGD_NAME = "pgd(linf,0.1,2)";
 
 function train(adversary: AdversaryConfig): TrainConfig {
-  return {
-    dataset: { name: "fashion-mnist", flip: false, crop: 0, trainSubset: 1000, testSubset: 200 },
+  return trainConfig({
+    dataset: { name: "fashion-mnist", trainSubset: 1000, testSubset: 200 },
     model: { kind: "lenet", hidden: [300, 100] },
     adversary,
-    schedule: {
-      epochs: 2,
-      batch: 100,
-      optimizer: "sgd",
-      lr: 0.1,
-      momentum: 0.9,
-      nesterov: false,
-      weightDecay: 0,
-      milestones: [],
-      gamma: 0.1,
-    },
-    testAdversaries: [{ kind: "none" }, PGD],
-  };
+    schedule: { epochs: 2, batch: 100, milestones: [] },
+    test: [PGD],
+  });
 }
 
 function prune(strategy: PruneConfig["strategy"], density: number): PruneConfig {

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { trainConfig } from "../../src/compiler/builders.js";
 import type { AdversaryConfig, TrainConfig } from "../../src/compiler/config.js";
 import type { DenseJob, Job, MaskJob, SparseJob } from "../../src/compiler/plan-types.js";
 import type { EpochMetric, JobContext, JobEvent, JobOutcome } from "../../src/runtime/job-api.js";
@@ -16,23 +17,12 @@ import { useCpu } from "../train/cpu-backend.js";
 
 const pgd: AdversaryConfig = pgdLinf(0.05, 1);
 
-const train: TrainConfig = {
+const train: TrainConfig = trainConfig({
   dataset: { name: "synthetic", flip: true, crop: 1, trainSubset: 256, testSubset: 64 },
   model: { kind: "lenet", hidden: [16] },
   adversary: pgd,
-  schedule: {
-    epochs: 3,
-    batch: 64,
-    optimizer: "sgd",
-    lr: 0.05,
-    momentum: 0.9,
-    nesterov: false,
-    weightDecay: 1e-4,
-    milestones: [2],
-    gamma: 0.1,
-  },
-  testAdversaries: [{ kind: "none" }, pgd],
-};
+  schedule: { epochs: 3, batch: 64, lr: 0.05, weightDecay: 1e-4, milestones: [2] },
+});
 
 const base = { replicate: 1, cost: { trainEpochs: 3, imagePasses: 0 } };
 const dense: DenseJob = {

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { trainConfig } from "../../src/compiler/builders.js";
 import type { AdversaryConfig, TrainConfig } from "../../src/compiler/config.js";
 import type { DenseJob } from "../../src/compiler/plan-types.js";
 import type { EpochMetric } from "../../src/runtime/job-api.js";
@@ -13,23 +14,13 @@ import { describeEngine } from "../helpers/engine.js";
 const attack: AdversaryConfig = pgdLinf(0.1, 2);
 
 function config(adversary: AdversaryConfig): TrainConfig {
-  return {
-    dataset: { name: "fashion-mnist", flip: false, crop: 0, trainSubset: 2000, testSubset: 500 },
+  return trainConfig({
+    dataset: { name: "fashion-mnist", trainSubset: 2000, testSubset: 500 },
     model: { kind: "lenet", hidden: [100] },
     adversary,
-    schedule: {
-      epochs: 4,
-      batch: 50,
-      optimizer: "sgd",
-      lr: 0.05,
-      momentum: 0.9,
-      nesterov: false,
-      weightDecay: 0,
-      milestones: [3],
-      gamma: 0.1,
-    },
-    testAdversaries: [{ kind: "none" }, attack],
-  };
+    schedule: { epochs: 4, batch: 50, lr: 0.05, milestones: [3] },
+    test: [attack],
+  });
 }
 
 let store: string;
