@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { CommanderError } from "commander";
-import { UserError } from "../runtime/user-error.js";
+import { UserError } from "../core/user-error.js";
 
 /** Print a user error as one message and a hint; let internal bugs show their stack. */
 export function reportError(error: unknown): number {

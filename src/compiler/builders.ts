@@ -6,7 +6,7 @@
  * `pgd("linf", 0.1, 2)` is what `pgd(linf, 0.1, 2)` means. The checker builds its configs
  * with them; tests and tools use them instead of repeating config literals.
  */
-import { SETTINGS, SETTINGS_BY_NAME } from "./catalog.js";
+
 import type {
   AdversaryConfig,
   DatasetConfig,
@@ -15,8 +15,9 @@ import type {
   Norm,
   ScheduleConfig,
   TrainConfig,
-} from "./config.js";
-import { DATASETS } from "./datasets.js";
+} from "../core/config.js";
+import { DATASETS } from "../core/datasets.js";
+import { SETTINGS, SETTINGS_BY_NAME } from "./catalog.js";
 import { DEFAULTS, defaultMilestones } from "./defaults.js";
 import { clean } from "./evaluator.js";
 import type { DatasetValue } from "./values.js";

@@ -4,8 +4,8 @@
  * messages (values.ts), hover, completion and signatures all read these declarations.
  * Adding a construct starts here; docs/schema.md walks through it.
  */
-import type { AdversaryConfig, ModelConfig, ScheduleConfig } from "./config.js";
-import { DATASETS } from "./datasets.js";
+import type { AdversaryConfig, ModelConfig, ScheduleConfig } from "../core/config.js";
+import { DATASETS } from "../core/datasets.js";
 import { DEFAULTS } from "./defaults.js";
 import type { AugmentValue, DatasetValue, StrategyValue, TimeValue } from "./values.js";
 

@@ -4,19 +4,20 @@
  * as a cartesian product × replicates, and each combination checked as a whole
  * (rewind before the end, model fits the data, IMP densities reachable…).
  */
+
+import type { AdversaryConfig, ModelConfig, PruneConfig, ScheduleConfig, TrainTime } from "../core/config.js";
+import { DATASETS, type DatasetInfo } from "../core/datasets.js";
+import { adversaryKey as adversaryLabelKey } from "../core/labels.js";
+import type { Point } from "../core/points.js";
 import type * as A from "./ast.js";
 import { walk } from "./ast.js";
 import { trainConfig } from "./builders.js";
 import { type ResolvedSettings, SETTINGS, SETTINGS_BY_NAME, type SettingEntry } from "./catalog.js";
-import type { AdversaryConfig, ModelConfig, PruneConfig, ScheduleConfig, TrainTime } from "./config.js";
-import { DATASETS, type DatasetInfo } from "./datasets.js";
 import { DEFAULTS } from "./defaults.js";
 import { CODES, type Diagnostic, suggest } from "./diagnostics.js";
 import { type Alt, type Binding, Evaluator, mergeParams } from "./evaluator.js";
-import { adversaryKey as adversaryLabelKey } from "./labels.js";
 import type { SettingKey } from "./lexer.js";
 import { letTable } from "./lookup.js";
-import type { Point } from "./points.js";
 import { type StrategyValue, type TimeValue, Values } from "./values.js";
 
 /** Upper bound on points per sweep; beyond it a spec is almost certainly a mistake. */

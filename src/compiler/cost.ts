@@ -2,8 +2,8 @@
  * The cost model: how many training epochs and forward+backward image passes a job
  * performs. Estimates only; see docs/planner.md for the model and its constants.
  */
-import type { AdversaryConfig, DatasetConfig, TrainConfig, TrainTime } from "./config.js";
-import { DATASETS } from "./datasets.js";
+import type { AdversaryConfig, DatasetConfig, TrainConfig, TrainTime } from "../core/config.js";
+import { DATASETS } from "../core/datasets.js";
 
 /** A clean forward pass costs about a third of a forward+backward pass. */
 export const CLEAN_EVAL_PASS = 1 / 3;

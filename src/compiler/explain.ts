@@ -2,9 +2,9 @@
  * Human-readable views of a plan: the summary `lthc plan` prints and a point's fully
  * resolved configuration (`lthc plan --explain`), so that no default stays hidden.
  */
-import type { AdversaryConfig, DatasetConfig, ModelConfig, ScheduleConfig, TrainTime } from "./config.js";
-import type { Plan } from "./plan-types.js";
-import type { Point } from "./points.js";
+import type { AdversaryConfig, DatasetConfig, ModelConfig, ScheduleConfig, TrainTime } from "../core/config.js";
+import type { Plan } from "../core/plan-types.js";
+import type { Point } from "../core/points.js";
 
 export function formatTime(time: TrainTime): string {
   if (time.step === 0) return `${time.epoch}ep`;

@@ -3,6 +3,7 @@
  * I/O) and total: analyze() and formatSpec() never throw, whatever the input.
  */
 import type { ILexingResult, IToken } from "chevrotain";
+import type { Point } from "../core/points.js";
 import type * as A from "./ast.js";
 import { type CheckResult, check, checkSweep, type SweepCheck, type SweepInfo } from "./checker.js";
 import { CODES, type Diagnostic } from "./diagnostics.js";
@@ -11,9 +12,10 @@ import { type ChunkCache, parseReusing } from "./incremental.js";
 import * as T from "./lexer.js";
 import { letTable } from "./lookup.js";
 import { type ParseOutput, parse } from "./parser.js";
-import type { Point } from "./points.js";
 import { LineIndex } from "./positions.js";
 
+export { DATASET_NAMES, DATASETS, type DatasetInfo, SYNTHETIC } from "../core/datasets.js";
+export type { Point } from "../core/points.js";
 export type {
   Alternatives,
   Arg,
@@ -62,7 +64,6 @@ export {
   type ValueType,
 } from "./catalog.js";
 export { MAX_POINTS, modelFits, type SweepCheck, type SweepInfo, type SweepParam } from "./checker.js";
-export { DATASET_NAMES, DATASETS, type DatasetInfo, SYNTHETIC } from "./datasets.js";
 export { DEFAULTS } from "./defaults.js";
 export {
   CODES,
@@ -76,7 +77,6 @@ export {
 export { formatExpr, formatSpec } from "./format.js";
 export { KEYWORDS, SETTING_KEYWORDS, type SettingKey, type TokenKind, tokenKind } from "./lexer.js";
 export { type ParseOutput, parse, type SyntaxProblem } from "./parser.js";
-export type { Point } from "./points.js";
 export { LineIndex } from "./positions.js";
 
 export interface Token {

@@ -2,11 +2,20 @@
  * The planner: sweep points → a DAG of shared jobs named by content hashes.
  * Pure: no I/O. The sharing rules are documented in docs/planner.md.
  */
-import { ADDED_FIELDS, type AddedFields, type PruneConfig, type TrainConfig, type TrainTime } from "./config.js";
+import { ADDED_FIELDS, type AddedFields, type PruneConfig, type TrainConfig, type TrainTime } from "../core/config.js";
+import { type AddedField, canonicalize, canonicalNumber, contentHash, hashText, omitNeutral } from "../core/hash.js";
+import type {
+  DenseJob,
+  Job,
+  MaskJob,
+  Plan,
+  PlanPoint,
+  PlanSummary,
+  SparseJob,
+  WeightsRef,
+} from "../core/plan-types.js";
+import type { Point } from "../core/points.js";
 import { NO_COST, trainingCost } from "./cost.js";
-import { type AddedField, canonicalize, canonicalNumber, contentHash, hashText, omitNeutral } from "./hash.js";
-import type { DenseJob, Job, MaskJob, Plan, PlanPoint, PlanSummary, SparseJob, WeightsRef } from "./plan-types.js";
-import type { Point } from "./points.js";
 
 const START: TrainTime = { epoch: 0, step: 0 };
 /** IMP never needs more levels than this (0.999^10000 is below any useful density). */

@@ -7,8 +7,9 @@
  * executor: a checkpoint at epoch r of a dense run of E epochs exists r/E of the
  * way through that run (dense runs are submitted in parts for exactly that).
  */
+
+import type { Job, WeightsRef } from "../core/plan-types.js";
 import { timeInEpochs } from "./cost.js";
-import type { Job, WeightsRef } from "./plan-types.js";
 
 export interface ScheduleEstimate {
   gpus: number;

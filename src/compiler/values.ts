@@ -3,6 +3,9 @@
  * may be written as, with its domain checks. Each returns alternatives, since any
  * argument may itself be swept.
  */
+
+import type { AdversaryConfig, DatasetName, ModelConfig, Norm, PruneStrategy } from "../core/config.js";
+import { DATASETS } from "../core/datasets.js";
 import type * as A from "./ast.js";
 import { bindCall, signatureOf } from "./bind.js";
 import { fgsm, pgd } from "./builders.js";
@@ -20,8 +23,6 @@ import {
   STRATEGIES,
   type ValueType,
 } from "./catalog.js";
-import type { AdversaryConfig, DatasetName, ModelConfig, Norm, PruneStrategy } from "./config.js";
-import { DATASETS } from "./datasets.js";
 import { DEFAULTS } from "./defaults.js";
 import { CODES, suggest } from "./diagnostics.js";
 import {

@@ -1,4 +1,4 @@
-import { UserError } from "./user-error.js";
+import { UserError } from "../core/user-error.js";
 
 /**
  * A file a job had to read exists but cannot be used (a torn or truncated

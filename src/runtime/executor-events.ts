@@ -2,7 +2,7 @@
  * What the executor tells its observers (the Ink UI, plain lines, --json events).
  * Plain data only, so events can also cross process or machine boundaries.
  */
-import type { Job } from "../compiler/plan-types.js";
+import type { Job } from "../core/plan-types.js";
 import type { JobEvent, JobOutcome } from "./job-api.js";
 
 export type JobState = "waiting" | "running" | "done" | "failed" | "interrupted";

@@ -3,7 +3,7 @@
  * plain data and directories so that a distributed queue could hand a job to a
  * worker on another machine that mounts the same store.
  */
-import type { Job } from "../compiler/plan-types.js";
+import type { Job } from "../core/plan-types.js";
 
 export interface EpochMetric {
   /** Epoch just finished (1-based: 1 is after the first epoch; 0 is before training). */

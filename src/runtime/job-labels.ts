@@ -1,7 +1,7 @@
 /** Short labels and epoch counts of jobs, for the executor's events and the store's progress alike. */
-import type { AdversaryConfig } from "../compiler/config.js";
-import { adversaryKey, modelLabel } from "../compiler/labels.js";
-import type { Job } from "../compiler/plan-types.js";
+import type { AdversaryConfig } from "../core/config.js";
+import { adversaryKey, modelLabel } from "../core/labels.js";
+import type { Job } from "../core/plan-types.js";
 import type { JobSummary } from "./executor-events.js";
 
 /** A training adversary in a job label: its complete key (adversaryKey), "standard" for standard training. */

@@ -7,10 +7,10 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { DatasetName } from "../compiler/config.js";
-import type { Job } from "../compiler/plan-types.js";
+import type { DatasetName } from "../core/config.js";
+import type { Job } from "../core/plan-types.js";
+import { UserError } from "../core/user-error.js";
 import { datasetHint, locateDataset } from "./data/locate.js";
-import { UserError } from "./user-error.js";
 
 export interface PreflightOptions {
   /** The jobs that are going to run (finished ones need nothing). */

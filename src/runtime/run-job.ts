@@ -4,7 +4,8 @@
  * initialised the tfjs backend before calling it.
  */
 import { join, resolve, sep } from "node:path";
-import type { DenseJob, MaskJob, SparseJob } from "../compiler/plan-types.js";
+import type { DenseJob, MaskJob, SparseJob } from "../core/plan-types.js";
+import { UserError } from "../core/user-error.js";
 import { DamagedFile } from "./damaged-file.js";
 import { loadDataset } from "./data/load.js";
 import type { Dataset } from "./data/types.js";
@@ -29,7 +30,6 @@ import { tf } from "./tf.js";
 import { checkpointPathAt, Diverged, resumeCheckpointPath, trainLoop } from "./train/loop.js";
 import { applyMasks } from "./train/step.js";
 import { readTrainState, restoreModel, type TrainState } from "./train/train-state.js";
-import { UserError } from "./user-error.js";
 
 /** The job's seed: its config hash and replicate (open_lth keeps the replicate outside the hash). */
 export function jobSeed(job: { hash: string; replicate: number }): number {

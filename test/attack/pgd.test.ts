@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import type { AdversaryConfig } from "../../src/compiler/config.js";
+import type { AdversaryConfig } from "../../src/core/config.js";
 import { crossEntropyPerExample } from "../../src/runtime/attack/loss.js";
 import { effectiveStepSize, type PgdConfig, pgdAttack, randomStart } from "../../src/runtime/attack/pgd.js";
 import { buildModel } from "../../src/runtime/models/build.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { UserError } from "../../src/core/user-error.js";
 import { explainOutOfMemory, guardMemory, isOutOfMemory } from "../../src/runtime/backend/memory.js";
-import { UserError } from "../../src/runtime/user-error.js";
 
 describe("out-of-memory explanation", () => {
   it("recognises emscripten aborts and turns them into a UserError with a batch hint", () => {

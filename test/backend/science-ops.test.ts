@@ -9,7 +9,7 @@
 import "@tensorflow/tfjs-backend-cpu";
 import "@tensorflow/tfjs-backend-wasm";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { AdversaryConfig } from "../../src/compiler/config.js";
+import type { AdversaryConfig } from "../../src/core/config.js";
 import { crossEntropyPerExample } from "../../src/runtime/attack/loss.js";
 import { pgdAttack } from "../../src/runtime/attack/pgd.js";
 import { batchNormTrain } from "../../src/runtime/ops/batch-norm.js";

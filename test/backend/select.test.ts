@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
+import { UserError } from "../../src/core/user-error.js";
 import { initBackend, type ModuleLoader, parseBackend } from "../../src/runtime/backend/select.js";
 import { tf } from "../../src/runtime/tf.js";
-import { UserError } from "../../src/runtime/user-error.js";
 
 /** A loader on which the tfjs-node packages are absent, whatever this machine has. */
 const withoutNode: ModuleLoader = async (specifier) => {

@@ -4,6 +4,7 @@ import { readdir } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { UserError } from "../../src/core/user-error.js";
 import {
   type CheckpointContents,
   expectationFor,
@@ -15,7 +16,6 @@ import {
 import { buildModel } from "../../src/runtime/models/index.js";
 import { Rng } from "../../src/runtime/rng.js";
 import { tf } from "../../src/runtime/tf.js";
-import { UserError } from "../../src/runtime/user-error.js";
 import { describeEngine } from "../helpers/engine.js";
 
 const data = {

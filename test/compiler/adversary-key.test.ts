@@ -1,8 +1,8 @@
 /** Fault 1 of issue 11: the key that files metrics, rows, report columns and plot series is complete. */
 import { describe, expect, it } from "vitest";
-import type { AdversaryConfig } from "../../src/compiler/config.js";
 import { analyze } from "../../src/compiler/index.js";
-import { adversaryKey } from "../../src/compiler/labels.js";
+import type { AdversaryConfig } from "../../src/core/config.js";
+import { adversaryKey } from "../../src/core/labels.js";
 import type { EpochMetric } from "../../src/runtime/job-api.js";
 import { evaluationAdversaries, rekeyLegacyMetrics } from "../../src/runtime/train/evaluate.js";
 import { pgdLinf } from "../helpers/adversary.js";

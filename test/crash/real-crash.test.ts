@@ -9,7 +9,7 @@ import { mkdtemp, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Plan } from "../../src/compiler/plan-types.js";
+import type { Plan } from "../../src/core/plan-types.js";
 import { openStore, type RunStore } from "../../src/runtime/store/store.js";
 
 const SPEC = "test/crash/fixtures/crash.lth";

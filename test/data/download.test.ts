@@ -11,10 +11,10 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { create } from "tar";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UserError } from "../../src/core/user-error.js";
 import { type DatasetSource, getDataset, SOURCES } from "../../src/runtime/data/download.js";
 import { loadFullDataset } from "../../src/runtime/data/load.js";
 import { locateDataset } from "../../src/runtime/data/locate.js";
-import { UserError } from "../../src/runtime/user-error.js";
 import { tempDir, writeCifarDataset, writeIdxDataset } from "./fixtures.js";
 
 let served: string;

@@ -2,6 +2,7 @@ import { appendFileSync, readFileSync, truncateSync, writeFileSync } from "node:
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { beforeEach, describe, expect, it } from "vitest";
+import { UserError } from "../../src/core/user-error.js";
 import {
   applySubsets,
   channelStats,
@@ -12,7 +13,6 @@ import {
   locateDatasets,
 } from "../../src/runtime/data/index.js";
 import { Rng } from "../../src/runtime/rng.js";
-import { UserError } from "../../src/runtime/user-error.js";
 import { tempDir, writeCifarDataset, writeIdxDataset } from "./fixtures.js";
 
 const noSystem = "/nonexistent-lthc-system-datasets";
@@ -195,7 +195,7 @@ describe("the bundled Fashion-MNIST subset and subsets", () => {
     await userError(() => applySubsets(ds, null, 0));
   });
 
-  it("the synthetic set follows its definition in src/compiler/datasets.ts", async () => {
+  it("the synthetic set follows its definition in src/core/datasets.ts", async () => {
     const a = await loadFullDataset("synthetic");
     clearDatasetCache();
     const b = await loadFullDataset("synthetic");

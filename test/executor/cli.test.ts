@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Plan } from "../../src/compiler/plan-types.js";
+import type { Plan } from "../../src/core/plan-types.js";
 import { nativeSetupMissing } from "../../src/runtime/setup/installed.js";
 import { openStore } from "../../src/runtime/store/store.js";
 

@@ -2,8 +2,8 @@
 
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { TrainConfig } from "../../src/compiler/config.js";
-import type { DenseJob, Job, MaskJob, SparseJob, WeightsRef } from "../../src/compiler/plan-types.js";
+import type { TrainConfig } from "../../src/core/config.js";
+import type { DenseJob, Job, MaskJob, SparseJob, WeightsRef } from "../../src/core/plan-types.js";
 import { writeFileAtomic } from "../../src/runtime/atomic.js";
 import type { EpochMetric, JobContext, JobOutcome, JobRunner } from "../../src/runtime/job-api.js";
 import { keptCheckpointPath } from "../../src/runtime/store/layout.js";

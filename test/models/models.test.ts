@@ -1,6 +1,6 @@
 import "@tensorflow/tfjs-backend-cpu";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ModelConfig } from "../../src/compiler/config.js";
+import type { ModelConfig } from "../../src/core/config.js";
 import { buildModel, countConfigParams, countParams, describeModel } from "../../src/runtime/models/index.js";
 import { tf } from "../../src/runtime/tf.js";
 

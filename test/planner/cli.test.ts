@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { Plan } from "../../src/compiler/plan-types.js";
+import type { Plan } from "../../src/core/plan-types.js";
 
 const VERBATIM = "test/golden/plans/01-verbatim.lth";
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { SETTINGS } from "../../src/compiler/catalog.js";
-import type { ScheduleConfig } from "../../src/compiler/config.js";
 import {
   explainPoint,
   formatCount,
@@ -9,6 +8,7 @@ import {
   formatTime,
 } from "../../src/compiler/explain.js";
 import { buildPlan } from "../../src/compiler/plan.js";
+import type { ScheduleConfig } from "../../src/core/config.js";
 import { CLEAN, oneShot, point, thesisTrain, verbatimPoints } from "./make-point.js";
 
 describe("explain", () => {

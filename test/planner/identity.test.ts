@@ -6,10 +6,10 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ADDED_FIELDS, type AddedFields } from "../../src/compiler/config.js";
 import { analyze } from "../../src/compiler/index.js";
 import { buildPlan } from "../../src/compiler/plan.js";
-import type { Point } from "../../src/compiler/points.js";
+import { ADDED_FIELDS, type AddedFields } from "../../src/core/config.js";
+import type { Point } from "../../src/core/points.js";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -184,6 +184,6 @@ describe("every configuration field has an identity rule", () => {
       }
     }
     const unruled = [...found].filter((path) => !RELEASE_1_FIELDS.has(path) && !added.has(path));
-    expect(unruled, "new config fields need a neutral value in ADDED_FIELDS (src/compiler/config.ts)").toEqual([]);
+    expect(unruled, "new config fields need a neutral value in ADDED_FIELDS (src/core/config.ts)").toEqual([]);
   });
 });

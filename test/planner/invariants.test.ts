@@ -1,9 +1,9 @@
 /** Plan invariants over many seeded random mixes of points (strategies, methods, densities, rewinds, reps). */
 import { describe, expect, it } from "vitest";
-import type { PruneConfig } from "../../src/compiler/config.js";
 import { buildPlan } from "../../src/compiler/plan.js";
-import type { Job, Plan } from "../../src/compiler/plan-types.js";
-import type { Point } from "../../src/compiler/points.js";
+import type { PruneConfig } from "../../src/core/config.js";
+import type { Job, Plan } from "../../src/core/plan-types.js";
+import type { Point } from "../../src/core/points.js";
 import { pgdLinf } from "../helpers/adversary.js";
 import { seededRandom } from "../helpers/random.js";
 import { point, thesisTrain } from "./make-point.js";

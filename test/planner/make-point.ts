@@ -1,7 +1,7 @@
 /** Hand-built sweep points with the thesis's Table A.1 defaults, for planner tests. */
 import { trainConfig } from "../../src/compiler/builders.js";
-import type { AdversaryConfig, PruneConfig, TrainConfig } from "../../src/compiler/config.js";
-import type { Point } from "../../src/compiler/points.js";
+import type { AdversaryConfig, PruneConfig, TrainConfig } from "../../src/core/config.js";
+import type { Point } from "../../src/core/points.js";
 import { pgdLinf } from "../helpers/adversary.js";
 
 export const CLEAN: AdversaryConfig = { kind: "none" };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildPlan, impLevelDensities } from "../../src/compiler/plan.js";
-import type { DenseJob, Job, MaskJob, Plan, SparseJob } from "../../src/compiler/plan-types.js";
+import type { DenseJob, Job, MaskJob, Plan, SparseJob } from "../../src/core/plan-types.js";
 import { pgdLinf } from "../helpers/adversary.js";
 import { CLEAN, oneShot, point, thesisTrain, verbatimPoints } from "./make-point.js";
 

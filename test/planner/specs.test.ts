@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { analyze } from "../../src/compiler/index.js";
 import { buildPlan } from "../../src/compiler/plan.js";
-import type { DenseJob, Plan } from "../../src/compiler/plan-types.js";
+import type { DenseJob, Plan } from "../../src/core/plan-types.js";
 
 function planOf(file: string): Plan {
   const result = analyze(readFileSync(file, "utf8"), file);

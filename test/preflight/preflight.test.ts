@@ -5,9 +5,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { analyze } from "../../src/compiler/index.js";
 import { buildPlan } from "../../src/compiler/plan.js";
-import type { Job } from "../../src/compiler/plan-types.js";
+import type { Job } from "../../src/core/plan-types.js";
+import { UserError } from "../../src/core/user-error.js";
 import { preflight } from "../../src/runtime/preflight.js";
-import { UserError } from "../../src/runtime/user-error.js";
 
 let dir: string;
 beforeAll(async () => {

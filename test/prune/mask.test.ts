@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { UserError } from "../../src/core/user-error.js";
 import {
   achievedDensity,
   countKept,
@@ -11,7 +12,6 @@ import {
 } from "../../src/runtime/prune/mask.js";
 import { decodeMask, encodeMask } from "../../src/runtime/prune/mask-file.js";
 import { Rng } from "../../src/runtime/rng.js";
-import { UserError } from "../../src/runtime/user-error.js";
 
 function layers(seed: number): LayerWeights[] {
   const rng = new Rng(seed);

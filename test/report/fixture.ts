@@ -4,11 +4,11 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { trainConfig } from "../../src/compiler/builders.js";
-import type { AdversaryConfig, PruneConfig, TrainConfig } from "../../src/compiler/config.js";
-import { adversaryKey } from "../../src/compiler/labels.js";
 import { buildPlan } from "../../src/compiler/plan.js";
-import type { Job, Plan } from "../../src/compiler/plan-types.js";
-import type { Point } from "../../src/compiler/points.js";
+import type { AdversaryConfig, PruneConfig, TrainConfig } from "../../src/core/config.js";
+import { adversaryKey } from "../../src/core/labels.js";
+import type { Job, Plan } from "../../src/core/plan-types.js";
+import type { Point } from "../../src/core/points.js";
 import type { EpochMetric } from "../../src/runtime/job-api.js";
 import { jobPaths } from "../../src/runtime/store/layout.js";
 import { pgdLinf } from "../helpers/adversary.js";

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Plan } from "../../src/compiler/plan-types.js";
+import type { Plan } from "../../src/core/plan-types.js";
 import { loadResults } from "../../src/runtime/report/load.js";
 import type { ResultRow } from "../../src/runtime/report/rows.js";
 import { FIXED_COLUMNS, toCsv, toJson } from "../../src/runtime/report/table.js";

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Plan } from "../../src/compiler/plan-types.js";
+import type { Plan } from "../../src/core/plan-types.js";
 import { loadResults } from "../../src/runtime/report/load.js";
 import { writeReportForPlan } from "../../src/runtime/report/write-report.js";
 import { PGD_NAME, tinyPlan, writeStore } from "./fixture.js";

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpat
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { UserError } from "../../src/core/user-error.js";
 import { cudaVersions, gpuWorkerEnv, listGpus, selectGpus } from "../../src/runtime/setup/gpu.js";
 import { nativeProcessEnv, type SetupRecord } from "../../src/runtime/setup/installed.js";
 import {
@@ -15,7 +16,6 @@ import {
   wheelFor,
 } from "../../src/runtime/setup/native.js";
 import { CUDA12_WHEELS, VARIANTS } from "../../src/runtime/setup/variants.js";
-import { UserError } from "../../src/runtime/user-error.js";
 
 const realExec: Exec = (command, args, options = {}) => spawnSync(command, args, { encoding: "utf8", ...options });
 /** The real programs, except `strip`, which the fake (text) libraries would make fail. */

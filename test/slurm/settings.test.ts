@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { UserError } from "../../src/core/user-error.js";
 import {
   mergeSettings,
   parseSettings,
@@ -10,7 +11,6 @@ import {
   splitArgs,
 } from "../../src/runtime/slurm/settings.js";
 import { shellQuote, slurmJobName } from "../../src/runtime/slurm/submit.js";
-import { UserError } from "../../src/runtime/user-error.js";
 import { dense } from "../executor/fake.js";
 
 describe("Slurm settings", () => {

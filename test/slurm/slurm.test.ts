@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
-import type { Plan } from "../../src/compiler/plan-types.js";
+import type { Plan } from "../../src/core/plan-types.js";
 import { loadCheckpoint } from "../../src/runtime/checkpoint/checkpoint.js";
 import { readRecord } from "../../src/runtime/slurm/record.js";
 import { finalCheckpointPath } from "../../src/runtime/store/layout.js";

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { formatProgress } from "../../src/cli/commands/status.js";
-import type { Plan } from "../../src/compiler/plan-types.js";
+import type { Plan } from "../../src/core/plan-types.js";
 import { execute } from "../../src/runtime/executor/executor.js";
 import { inProcessPool } from "../../src/runtime/executor/pool.js";
 import { planProgress } from "../../src/runtime/store/progress.js";

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, stat, utimes, writeFile } from "node:fs/pro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import type { DenseJob } from "../../src/compiler/plan-types.js";
+import type { DenseJob } from "../../src/core/plan-types.js";
 import { writeFileAtomic } from "../../src/runtime/atomic.js";
 import { keptCheckpointPath } from "../../src/runtime/store/layout.js";
 import { LOCK_STALE_MS, tryLock } from "../../src/runtime/store/lock.js";

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import type { AdversaryConfig, ScheduleConfig } from "../../src/compiler/config.js";
+import type { AdversaryConfig, ScheduleConfig } from "../../src/core/config.js";
 import { crossEntropyPerExample } from "../../src/runtime/attack/loss.js";
 import { pgdAttack } from "../../src/runtime/attack/pgd.js";
 import { maskTensors, prunableShapes } from "../../src/runtime/prune/apply.js";

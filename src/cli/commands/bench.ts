@@ -5,6 +5,7 @@
  */
 import { cpus } from "node:os";
 import type { Command } from "commander";
+import { UserError } from "../../core/user-error.js";
 import { formatBackendInfo, initBackend } from "../../runtime/backend/select.js";
 import {
   CIFAR10_INFO,
@@ -15,7 +16,6 @@ import {
   parseModel,
   type ThroughputResult,
 } from "../../runtime/backend/throughput.js";
-import { UserError } from "../../runtime/user-error.js";
 
 interface BenchOptions {
   backend?: string;

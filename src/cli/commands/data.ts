@@ -1,9 +1,9 @@
 /** `lthc data get NAME`: fetch a dataset's official archive, verify its checksum, unpack it where lthc looks. */
 import { resolve } from "node:path";
 import type { Command } from "commander";
+import { UserError } from "../../core/user-error.js";
 import { type Downloadable, getDataset, SOURCES } from "../../runtime/data/download.js";
 import { dataHome } from "../../runtime/data/locate.js";
-import { UserError } from "../../runtime/user-error.js";
 
 interface GetOptions {
   dir?: string;

@@ -3,7 +3,7 @@
  * package versions, wasm SIMD/threads, and where each dataset was found.
  */
 import type { Command } from "commander";
-import type { DatasetName } from "../../compiler/config.js";
+import type { DatasetName } from "../../core/config.js";
 import { describeEnvironment, type Environment } from "../../runtime/backend/environment.js";
 import { type LocateResult, locateDatasets } from "../../runtime/data/locate.js";
 

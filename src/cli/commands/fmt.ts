@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { formatSpec } from "../../compiler/index.js";
-import { UserError } from "../../runtime/user-error.js";
+import { UserError } from "../../core/user-error.js";
 import { reportError } from "../run-cli.js";
 import { readSpecFile } from "./spec-file.js";
 

@@ -6,8 +6,8 @@ import { readFile } from "node:fs/promises";
 import { isAbsolute, relative } from "node:path";
 import { analyze, renderDiagnostics } from "../../compiler/index.js";
 import { buildPlan } from "../../compiler/plan.js";
-import type { Plan } from "../../compiler/plan-types.js";
-import { UserError } from "../../runtime/user-error.js";
+import type { Plan } from "../../core/plan-types.js";
+import { UserError } from "../../core/user-error.js";
 
 async function readSpec(file: string): Promise<string> {
   try {

@@ -4,10 +4,10 @@ import { renderDiagnostics } from "../../compiler/diagnostics.js";
 import { explainPoint, formatPlanSummary } from "../../compiler/explain.js";
 import { analyze } from "../../compiler/index.js";
 import { buildPlan } from "../../compiler/plan.js";
-import type { Plan } from "../../compiler/plan-types.js";
-import type { Point } from "../../compiler/points.js";
 import { estimateSchedule } from "../../compiler/schedule-estimate.js";
-import { UserError } from "../../runtime/user-error.js";
+import type { Plan } from "../../core/plan-types.js";
+import type { Point } from "../../core/points.js";
+import { UserError } from "../../core/user-error.js";
 
 interface PlanOptions {
   json?: boolean;

@@ -1,10 +1,10 @@
 /** `lthc results FILE`: one row per (job, epoch, test adversary) of a spec's plan, as CSV or JSON. */
 import { relative } from "node:path";
 import type { Command } from "commander";
+import { UserError } from "../../core/user-error.js";
 import { loadResults } from "../../runtime/report/load.js";
 import { toCsv, toJson } from "../../runtime/report/table.js";
 import { DEFAULT_STORE } from "../../runtime/store/layout.js";
-import { UserError } from "../../runtime/user-error.js";
 import { loadPlan } from "./load-plan.js";
 
 interface ResultsOptions {

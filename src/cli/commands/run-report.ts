@@ -1,6 +1,6 @@
 /** What `lthc run` does once every job is done: say where the results are and write the report. */
 import { join } from "node:path";
-import type { Plan } from "../../compiler/plan-types.js";
+import type { Plan } from "../../core/plan-types.js";
 import { defaultReportDir, writeReportForPlan } from "../../runtime/report/write-report.js";
 import type { RunStore } from "../../runtime/store/store.js";
 import { shownPath } from "./load-plan.js";

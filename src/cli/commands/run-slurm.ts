@@ -5,14 +5,14 @@
  */
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Plan } from "../../compiler/plan-types.js";
+import type { Plan } from "../../core/plan-types.js";
+import { UserError } from "../../core/user-error.js";
 import type { ExecutorEvent } from "../../runtime/executor-events.js";
 import { jobLabel } from "../../runtime/job-labels.js";
 import { followPlan } from "../../runtime/slurm/follow.js";
 import { mergeSettings, readSettingsFile, type SlurmSettings, splitArgs } from "../../runtime/slurm/settings.js";
 import { submitPlan } from "../../runtime/slurm/submit.js";
 import type { RunStore } from "../../runtime/store/store.js";
-import { UserError } from "../../runtime/user-error.js";
 import { chooseMode, createReporter } from "../ui/reporter.js";
 import { shownPath } from "./load-plan.js";
 

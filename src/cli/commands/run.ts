@@ -5,7 +5,8 @@
 import { mkdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { Command } from "commander";
-import type { Plan } from "../../compiler/plan-types.js";
+import type { Plan } from "../../core/plan-types.js";
+import { UserError } from "../../core/user-error.js";
 import { type ExecuteResult, type Execution, execute } from "../../runtime/executor/executor.js";
 import { inProcessPool, type WorkerPool } from "../../runtime/executor/pool.js";
 import { startProcessPool } from "../../runtime/executor/process-pool.js";
@@ -13,7 +14,6 @@ import type { ExecutorEvent } from "../../runtime/executor-events.js";
 import { preflight } from "../../runtime/preflight.js";
 import { DEFAULT_STORE } from "../../runtime/store/layout.js";
 import { openStore, type RunStore } from "../../runtime/store/store.js";
-import { UserError } from "../../runtime/user-error.js";
 import { chooseMode, createReporter } from "../ui/reporter.js";
 import { loadPlan } from "./load-plan.js";
 import type { SlurmRunOptions } from "./run-slurm.js";

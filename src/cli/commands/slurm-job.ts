@@ -13,8 +13,9 @@
  */
 import { resolve } from "node:path";
 import type { Command } from "commander";
-import type { TrainTime } from "../../compiler/config.js";
-import type { Job } from "../../compiler/plan-types.js";
+import type { TrainTime } from "../../core/config.js";
+import type { Job } from "../../core/plan-types.js";
+import { UserError } from "../../core/user-error.js";
 import { execute } from "../../runtime/executor/executor.js";
 import { inProcessPool, type WorkerPool } from "../../runtime/executor/pool.js";
 import type { ExecutorEvent } from "../../runtime/executor-events.js";
@@ -23,7 +24,6 @@ import { requeue } from "../../runtime/slurm/commands.js";
 import { readRecord } from "../../runtime/slurm/record.js";
 import { keptCheckpointPath } from "../../runtime/store/layout.js";
 import { openStore } from "../../runtime/store/store.js";
-import { UserError } from "../../runtime/user-error.js";
 import { createReporter } from "../ui/reporter.js";
 
 interface SlurmJobOptions {

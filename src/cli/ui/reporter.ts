@@ -4,7 +4,7 @@
  */
 import { render } from "ink";
 import { createElement } from "react";
-import type { Plan } from "../../compiler/plan-types.js";
+import type { Plan } from "../../core/plan-types.js";
 import type { ExecutorEvent } from "../../runtime/executor-events.js";
 import { PlainLines } from "./plain.js";
 import { RunView } from "./run-view.js";

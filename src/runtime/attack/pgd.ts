@@ -4,7 +4,7 @@
  * or normalised (ℓ2) steps, clip to [0,1], project onto the ε-ball, clip again.
  */
 
-import type { AdversaryConfig, Norm } from "../../compiler/config.js";
+import type { AdversaryConfig, Norm } from "../../core/config.js";
 import type { BnMode, Model } from "../models/model.js";
 import { exactSign } from "../ops/sign.js";
 import { tf } from "../tf.js";

@@ -4,8 +4,9 @@
  * recovery is a fresh process. This turns that abort into a UserError that says
  * so, instead of an obscure "Aborted()" trace.
  */
+
+import { UserError } from "../../core/user-error.js";
 import { tf } from "../tf.js";
-import { UserError } from "../user-error.js";
 
 const WASM_LIMIT_BYTES = 4 * 1024 ** 3;
 

@@ -5,9 +5,9 @@
  * or broken one only moves the choice down the list.
  */
 
+import { UserError } from "../../core/user-error.js";
 import { nativeSetupMissing } from "../setup/installed.js";
 import { tf } from "../tf.js";
-import { UserError } from "../user-error.js";
 import { registerWasmTrainingKernels } from "./wasm-kernels.js";
 
 export type BackendChoice = "gpu" | "node" | "wasm" | "cpu";

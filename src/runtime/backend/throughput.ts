@@ -4,14 +4,14 @@
  * shape. The steps are the trainer's and the attack's own functions, so the
  * numbers measure lthc, not a stand-in. Benchmarks report numbers; nothing here asserts on time.
  */
-import type { AdversaryConfig, ModelConfig } from "../../compiler/config.js";
+import type { AdversaryConfig, ModelConfig } from "../../core/config.js";
+import { UserError } from "../../core/user-error.js";
 import { pgdAttack } from "../attack/pgd.js";
 import { buildModel, countParams, type ModelDataInfo, modelName } from "../models/index.js";
 import type { Model } from "../models/model.js";
 import { tf } from "../tf.js";
 import { Sgd } from "../train/sgd.js";
 import { adversarialTrainStep, type StepContext, trainStep } from "../train/step.js";
-import { UserError } from "../user-error.js";
 import { guardMemory } from "./memory.js";
 
 export type Measurement = "train" | "pgd" | "adversarial" | "inference";

@@ -1,9 +1,9 @@
 /** Saving and loading checkpoints, and moving weights between a checkpoint and a Model. */
 import { readFile } from "node:fs/promises";
+import { UserError } from "../../core/user-error.js";
 import { writeFileAtomic } from "../atomic.js";
 import type { Model, ModelParam } from "../models/model.js";
 import { tf } from "../tf.js";
-import { UserError } from "../user-error.js";
 import { type CheckpointContents, decodeCheckpoint, encodeCheckpoint, type NamedArray } from "./format.js";
 
 export interface TensorShape {

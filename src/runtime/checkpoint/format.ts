@@ -9,10 +9,10 @@
  */
 import { createHash } from "node:crypto";
 import { endianness } from "node:os";
-import type { TrainTime } from "../../compiler/config.js";
+import type { TrainTime } from "../../core/config.js";
+import { UserError } from "../../core/user-error.js";
 import { DamagedFile } from "../damaged-file.js";
 import type { RngState } from "../rng.js";
-import { UserError } from "../user-error.js";
 
 export const CHECKPOINT_MAGIC = "LTHCKPT1";
 export const CHECKPOINT_FORMAT = 1;

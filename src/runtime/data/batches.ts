@@ -4,7 +4,7 @@
  * (epoch, step) sees exactly the batches it would have seen without stopping,
  * with no need to replay earlier steps.
  */
-import type { TrainTime } from "../../compiler/config.js";
+import type { TrainTime } from "../../core/config.js";
 import { deriveSeed, Rng } from "../rng.js";
 import { tf } from "../tf.js";
 import { augmentImage, IDENTITY, type Placement, toPixels } from "./augment.js";

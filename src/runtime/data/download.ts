@@ -13,8 +13,8 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { extract } from "tar";
-import type { DatasetName } from "../../compiler/config.js";
-import { UserError } from "../user-error.js";
+import type { DatasetName } from "../../core/config.js";
+import { UserError } from "../../core/user-error.js";
 import { datasetSubdir, missingFiles } from "./locate.js";
 
 export type Downloadable = Exclude<DatasetName, "synthetic">;

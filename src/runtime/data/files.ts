@@ -2,7 +2,7 @@
 import { readFile } from "node:fs/promises";
 import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
-import { UserError } from "../user-error.js";
+import { UserError } from "../../core/user-error.js";
 
 const gunzipAsync = promisify(gunzip);
 

@@ -3,8 +3,8 @@
  * gzipped Fashion-MNIST takes about a second), attach its normalisation
  * statistics, and apply the config's subsets.
  */
-import type { DatasetConfig, DatasetName } from "../../compiler/config.js";
-import { UserError } from "../user-error.js";
+import type { DatasetConfig, DatasetName } from "../../core/config.js";
+import { UserError } from "../../core/user-error.js";
 import { loadCifar10 } from "./cifar10.js";
 import { findIdxFile, IDX_FILES, loadIdxSplit } from "./idx.js";
 import { datasetHint, type LocateOptions, locateDataset } from "./locate.js";

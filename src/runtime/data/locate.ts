@@ -15,7 +15,7 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { DatasetName } from "../../compiler/config.js";
+import type { DatasetName } from "../../core/config.js";
 import { CIFAR10_HINT, CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES } from "./cifar10.js";
 import { findIdxFile, IDX_FILES } from "./idx.js";
 import { packageRoot } from "./package-root.js";

@@ -1,12 +1,12 @@
 /**
- * The synthetic dataset exactly as src/compiler/datasets.ts defines it (SYNTHETIC,
+ * The synthetic dataset exactly as src/core/datasets.ts defines it (SYNTHETIC,
  * DATASETS.synthetic): `classes` prototypes drawn i.i.d. U[0,1) per value from
  * Rng(seed) in class order, row-major HWC; example i of the train (test) split has
  * label i mod classes and pixels clip(prototype[label] + noise·N(0,1), 0, 1), the
  * normals drawn from Rng(seed + 1) (Rng(seed + 2)) in example order. Float pixels,
  * so nothing is lost to quantisation; the same values on every machine.
  */
-import { DATASETS, SYNTHETIC as DEFINITION } from "../../compiler/datasets.js";
+import { DATASETS, SYNTHETIC as DEFINITION } from "../../core/datasets.js";
 import { Rng } from "../rng.js";
 import type { Split } from "./types.js";
 

@@ -3,7 +3,7 @@
  * that CIFAR-10 costs 150 MB rather than 600 MB; the synthetic set is defined in
  * floats. Batches convert either to float pixels in [0,1].
  */
-import type { DatasetName } from "../../compiler/config.js";
+import type { DatasetName } from "../../core/config.js";
 
 export interface Split {
   /** count × h × w × c values, NHWC: bytes (pixel = byte / 255) or floats already in [0,1]. */

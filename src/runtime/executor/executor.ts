@@ -4,7 +4,7 @@
  * never twice (the store's result files and per-job locks see to that, across
  * processes), and a failure stops only the jobs that depend on it.
  */
-import type { Job, Plan } from "../../compiler/plan-types.js";
+import type { Job, Plan } from "../../core/plan-types.js";
 import type { ExecutorEvent, JobState } from "../executor-events.js";
 import type { JobOutcome } from "../job-api.js";
 import { jobLabel, jobSummary } from "../job-labels.js";

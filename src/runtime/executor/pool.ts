@@ -4,7 +4,7 @@
  * in-process (tests), local worker processes, or, later, a queue feeding workers
  * on other machines that mount the same store.
  */
-import type { Job } from "../../compiler/plan-types.js";
+import type { Job } from "../../core/plan-types.js";
 import type { JobEvent, JobOutcome, JobRunner } from "../job-api.js";
 
 export interface JobAssignment {

@@ -1,4 +1,4 @@
-import type { Job } from "../../compiler/plan-types.js";
+import type { Job } from "../../core/plan-types.js";
 
 /**
  * Each job's critical-path cost: its own estimated image passes plus the most

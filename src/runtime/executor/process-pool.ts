@@ -7,10 +7,10 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { UserError } from "../../core/user-error.js";
 import type { JobEvent, JobOutcome } from "../job-api.js";
 import { gpuWorkerEnv } from "../setup/gpu.js";
 import { nativeProcessEnv } from "../setup/installed.js";
-import { UserError } from "../user-error.js";
 import { defaultJobs } from "./defaults.js";
 import type { JobAssignment, JobHandle, WorkerPool } from "./pool.js";
 import type { FromWorker, ToWorker, WorkerInit } from "./protocol.js";

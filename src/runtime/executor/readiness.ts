@@ -4,7 +4,7 @@
  * while a dependency has failed. Used by the local executor and by the Slurm
  * submission, which both ask the store the same questions.
  */
-import type { Job, WeightsRef } from "../../compiler/plan-types.js";
+import type { Job, WeightsRef } from "../../core/plan-types.js";
 import type { JobState } from "../executor-events.js";
 import type { RunStore } from "../store/store.js";
 

@@ -3,7 +3,7 @@
  * status before, during and after each attempt, and its result. Everything
  * goes through the store's atomic writes.
  */
-import type { Job } from "../../compiler/plan-types.js";
+import type { Job } from "../../core/plan-types.js";
 import type { JobOutcome } from "../job-api.js";
 import type { RunStore } from "../store/store.js";
 

@@ -5,7 +5,7 @@
  * that nothing is lost, and tells the scheduler which job to run again.
  */
 import { sep } from "node:path";
-import type { Job } from "../../compiler/plan-types.js";
+import type { Job } from "../../core/plan-types.js";
 import type { JobState } from "../executor-events.js";
 import type { JobOutcome } from "../job-api.js";
 import { quarantine } from "../store/json-file.js";

@@ -6,8 +6,8 @@
  * block of stages 2 and 3), global average pool, dense. Where a block changes
  * shape the shortcut is a 1×1 projection conv + BN (option B), which is prunable.
  */
-import type { ModelConfig } from "../../compiler/config.js";
-import { UserError } from "../user-error.js";
+import type { ModelConfig } from "../../core/config.js";
+import { UserError } from "../../core/user-error.js";
 import { type ModelSpec, SpecBuilder } from "./spec.js";
 
 export interface BlockPlan {

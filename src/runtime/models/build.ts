@@ -1,5 +1,5 @@
 /** buildModel: a config, the dataset's shape and statistics, and a seed give a Model. */
-import type { ModelConfig } from "../../compiler/config.js";
+import type { ModelConfig } from "../../core/config.js";
 import { tf } from "../tf.js";
 import { modelSpec, resnetBlocks } from "./architectures.js";
 import type { Model } from "./model.js";

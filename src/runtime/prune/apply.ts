@@ -1,7 +1,7 @@
+import { UserError } from "../../core/user-error.js";
 import type { Model } from "../models/model.js";
 import { tf } from "../tf.js";
 import type { MaskTensors } from "../train/step.js";
-import { UserError } from "../user-error.js";
 import type { LayerWeights, Mask } from "./mask.js";
 
 /** The model's prunable weights as plain arrays, in parameter order. */

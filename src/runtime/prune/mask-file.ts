@@ -5,9 +5,9 @@
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import { UserError } from "../../core/user-error.js";
 import { writeFileAtomic } from "../atomic.js";
 import { DamagedFile } from "../damaged-file.js";
-import { UserError } from "../user-error.js";
 import { achievedDensity, type Mask } from "./mask.js";
 
 const MAGIC = "LTHMASK1";

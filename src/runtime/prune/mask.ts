@@ -4,9 +4,10 @@
  * weights, with ties in |w| broken by flat index (lower index kept first), so
  * masks are deterministic on every backend.
  */
+
+import { UserError } from "../../core/user-error.js";
 import type { LayerDensity } from "../job-api.js";
 import { Rng } from "../rng.js";
-import { UserError } from "../user-error.js";
 
 export interface LayerWeights {
   name: string;

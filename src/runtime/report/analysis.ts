@@ -8,8 +8,8 @@
  * (`judge`, default its training adversary, as in the thesis).
  */
 
-import type { DatasetName } from "../../compiler/config.js";
-import { DATASETS } from "../../compiler/datasets.js";
+import type { DatasetName } from "../../core/config.js";
+import { DATASETS } from "../../core/datasets.js";
 import type { ResultRow } from "./rows.js";
 
 /**

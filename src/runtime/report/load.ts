@@ -1,5 +1,5 @@
 /** Reads what a plan's points need from a run store and turns it into result rows. */
-import type { Plan } from "../../compiler/plan-types.js";
+import type { Plan } from "../../core/plan-types.js";
 import { jobLabel } from "../job-labels.js";
 import { openStore } from "../store/store.js";
 import type { JobStatusRecord } from "../store/types.js";

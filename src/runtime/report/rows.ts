@@ -3,8 +3,8 @@
  * jobs have metrics in the store. The schema is documented in docs/report.md.
  */
 
-import { adversaryKey, modelLabel, timeLabel } from "../../compiler/labels.js";
-import type { DenseJob, Job, Plan, PlanPoint, SparseJob } from "../../compiler/plan-types.js";
+import { adversaryKey, modelLabel, timeLabel } from "../../core/labels.js";
+import type { DenseJob, Job, Plan, PlanPoint, SparseJob } from "../../core/plan-types.js";
 import type { EpochMetric, LayerDensity } from "../job-api.js";
 import { rekeyLegacyMetrics } from "../train/evaluate.js";
 

@@ -5,9 +5,9 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join, relative } from "node:path";
-import type { Plan } from "../../compiler/plan-types.js";
+import type { Plan } from "../../core/plan-types.js";
+import { UserError } from "../../core/user-error.js";
 import { writeFileAtomic } from "../atomic.js";
-import { UserError } from "../user-error.js";
 import { analyzeResults, type GroupAnalysis } from "./analysis.js";
 import { loadResults } from "./load.js";
 import { type ReportInput, type ReportSection, reportMarkdown } from "./markdown.js";

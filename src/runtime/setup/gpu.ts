@@ -4,7 +4,7 @@
  * nvidia-smi comes with the NVIDIA driver, so it is there wherever a GPU is usable.
  */
 import { spawnSync } from "node:child_process";
-import { UserError } from "../user-error.js";
+import { UserError } from "../../core/user-error.js";
 import type { SetupRecord } from "./installed.js";
 
 export interface GpuDevice {

@@ -35,8 +35,8 @@ import {
 } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
+import { UserError } from "../../core/user-error.js";
 import { writeFileAtomic } from "../atomic.js";
-import { UserError } from "../user-error.js";
 import {
   bindingPath,
   lthcRoot,

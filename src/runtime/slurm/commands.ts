@@ -6,7 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { UserError } from "../user-error.js";
+import { UserError } from "../../core/user-error.js";
 
 const run = promisify(execFile);
 

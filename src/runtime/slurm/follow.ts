@@ -5,7 +5,7 @@
  * sees into the executor's events, so the usual UI (Ink, plain lines, JSON)
  * shows the run as if it were local.
  */
-import type { Job } from "../../compiler/plan-types.js";
+import type { Job } from "../../core/plan-types.js";
 import type { ExecuteResult } from "../executor/executor.js";
 import type { ExecutorEvent, JobState } from "../executor-events.js";
 import type { EpochMetric, JobOutcome } from "../job-api.js";

@@ -1,5 +1,5 @@
 /** What Slurm says about a plan's jobs, for `lthc status`: state, why pending, where running, how it ended. */
-import type { Job } from "../../compiler/plan-types.js";
+import type { Job } from "../../core/plan-types.js";
 import type { RunStore } from "../store/store.js";
 import { exitCode, isActive, jobStates, type SlurmJobState } from "./commands.js";
 import { readRecord, slurmLogPath } from "./record.js";

@@ -6,8 +6,8 @@
  * ending at one of those checkpoints (`until`); the last part has none.
  */
 import { join } from "node:path";
-import type { TrainTime } from "../../compiler/config.js";
-import type { Job } from "../../compiler/plan-types.js";
+import type { TrainTime } from "../../core/config.js";
+import type { Job } from "../../core/plan-types.js";
 import { writeFileAtomic } from "../atomic.js";
 import { readJsonFile } from "../store/json-file.js";
 

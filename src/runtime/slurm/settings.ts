@@ -7,7 +7,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { UserError } from "../user-error.js";
+import { UserError } from "../../core/user-error.js";
 
 export interface SlurmSettings {
   partition?: string;

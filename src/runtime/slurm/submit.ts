@@ -9,8 +9,9 @@
  * concurrent `lthc run --on slurm` of one plan submit each job once.
  */
 import { join } from "node:path";
-import type { TrainTime } from "../../compiler/config.js";
-import type { Job, Plan, WeightsRef } from "../../compiler/plan-types.js";
+import type { TrainTime } from "../../core/config.js";
+import type { Job, Plan, WeightsRef } from "../../core/plan-types.js";
+import { UserError } from "../../core/user-error.js";
 import { criticalPathCosts } from "../executor/priority.js";
 import { Readiness } from "../executor/readiness.js";
 import { repeatingFailure } from "../executor/records.js";
@@ -18,7 +19,6 @@ import { Recovery } from "../executor/recovery.js";
 import type { JobState } from "../executor-events.js";
 import { tryLock } from "../store/lock.js";
 import type { RunStore } from "../store/store.js";
-import { UserError } from "../user-error.js";
 import { exitCode, isActive, jobStates, type SlurmJobState, sbatch } from "./commands.js";
 import { readRecord, type SlurmPart, type SlurmRecord, slurmLogPath, slurmLogPattern, writeRecord } from "./record.js";
 import { resourceArgs, type SlurmSettings } from "./settings.js";

@@ -2,7 +2,7 @@
  * Where a plan stands in a store, without running anything: done, running (held
  * by a live process), failed, or left, per kind and per sweep.
  */
-import type { Job, Plan } from "../../compiler/plan-types.js";
+import type { Job, Plan } from "../../core/plan-types.js";
 import { jobEpochs, jobLabel } from "../job-labels.js";
 import type { RunStore } from "./store.js";
 

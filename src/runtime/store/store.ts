@@ -5,7 +5,7 @@
  */
 import { mkdir, readdir, stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import type { Job, WeightsRef } from "../../compiler/plan-types.js";
+import type { Job, WeightsRef } from "../../core/plan-types.js";
 import { writeFileAtomic } from "../atomic.js";
 import type { EpochMetric } from "../job-api.js";
 import { type JsonRead, quarantine, readJsonFile } from "./json-file.js";

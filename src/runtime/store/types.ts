@@ -1,4 +1,4 @@
-import type { Job } from "../../compiler/plan-types.js";
+import type { Job } from "../../core/plan-types.js";
 import type { JobState } from "../executor-events.js";
 import type { EpochMetric, JobOutcome } from "../job-api.js";
 

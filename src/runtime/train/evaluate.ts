@@ -5,8 +5,8 @@
  * training (`bn=eval`, the default: running statistics; `bn=train`: the batch's statistics,
  * never written back).
  */
-import type { AdversaryConfig } from "../../compiler/config.js";
-import { adversaryKey, legacyAdversaryKey } from "../../compiler/labels.js";
+import type { AdversaryConfig } from "../../core/config.js";
+import { adversaryKey, legacyAdversaryKey } from "../../core/labels.js";
 import { crossEntropyPerExample } from "../attack/loss.js";
 import { isAttack, pgdAttack } from "../attack/pgd.js";
 import type { EpochMetric } from "../job-api.js";

@@ -7,7 +7,7 @@
  */
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { TrainConfig, TrainTime } from "../../compiler/config.js";
+import type { TrainConfig, TrainTime } from "../../core/config.js";
 import { writeFileAtomic } from "../atomic.js";
 import { type Batch, batchesPerEpoch, batchTensors, evalBatches, trainBatches } from "../data/batches.js";
 import type { Dataset } from "../data/types.js";

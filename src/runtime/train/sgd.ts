@@ -3,7 +3,7 @@
  *   g ← ∇ + wd·w;  v ← μ·v + g;  w ← w − lr·v   (Nesterov: w ← w − lr·(g + μ·v)).
  * Momentum buffers are kept per parameter name so they can be checkpointed.
  */
-import type { ScheduleConfig } from "../../compiler/config.js";
+import type { ScheduleConfig } from "../../core/config.js";
 import type { ModelParam } from "../models/model.js";
 import { tf } from "../tf.js";
 

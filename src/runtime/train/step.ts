@@ -4,7 +4,7 @@
  * weights → SGD → re-apply the mask (pruned weights stay exactly 0) → blend the
  * step's batch moments into the BN running statistics.
  */
-import type { AdversaryConfig } from "../../compiler/config.js";
+import type { AdversaryConfig } from "../../core/config.js";
 import { crossEntropy } from "../attack/loss.js";
 import { attackBnMode, isAttack, pgdAttack, predictedLabels } from "../attack/pgd.js";
 import type { BatchStat, Model } from "../models/model.js";

@@ -8,7 +8,7 @@
  * is needed beyond the time.
  */
 import { stat } from "node:fs/promises";
-import type { TrainTime } from "../../compiler/config.js";
+import type { TrainTime } from "../../core/config.js";
 import { loadCheckpoint, restoreModelWeights, saveCheckpoint } from "../checkpoint/checkpoint.js";
 import type { CheckpointContents, NamedArray } from "../checkpoint/format.js";
 import type { EpochMetric } from "../job-api.js";

@@ -3,10 +3,10 @@
  * parent (the executor) sends, one at a time, streaming JobEvents back over IPC.
  */
 
+import { UserError } from "../../core/user-error.js";
 import { dependencyDir, errorText, type JobAssignment } from "../executor/pool.js";
 import type { FromWorker, ToWorker, WorkerInit } from "../executor/protocol.js";
 import type { JobRunner } from "../job-api.js";
-import { UserError } from "../user-error.js";
 import { loadBackend, loadRunner } from "./load.js";
 
 function send(message: FromWorker): void {

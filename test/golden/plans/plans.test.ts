@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { formatAdversary, formatTime } from "../../../src/compiler/explain.js";
 import { analyze } from "../../../src/compiler/index.js";
 import { buildPlan } from "../../../src/compiler/plan.js";
-import type { Job, Plan, WeightsRef } from "../../../src/compiler/plan-types.js";
+import type { Job, Plan, WeightsRef } from "../../../src/core/plan-types.js";
 
 const DIR = new URL(".", import.meta.url).pathname;
 const UPDATE = process.env.UPDATE_GOLDEN === "1";
