@@ -2,15 +2,10 @@
  * Human-readable views of a plan: the summary `lthc plan` prints and a point's fully
  * resolved configuration (`lthc plan --explain`), so that no default stays hidden.
  */
-import type { AdversaryConfig, DatasetConfig, ModelConfig, ScheduleConfig, TrainTime } from "../core/config.js";
+import type { AdversaryConfig, DatasetConfig, ModelConfig, ScheduleConfig } from "../core/config.js";
+import { formatTime } from "../core/labels.js";
 import type { Plan } from "../core/plan-types.js";
 import type { Point } from "../core/points.js";
-
-export function formatTime(time: TrainTime): string {
-  if (time.step === 0) return `${time.epoch}ep`;
-  if (time.epoch === 0) return `${time.step}it`;
-  return `${time.epoch}ep+${time.step}it`;
-}
 
 export function formatAdversary(adversary: AdversaryConfig): string {
   if (adversary.kind === "none") return "none (clean)";

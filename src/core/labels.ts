@@ -47,7 +47,21 @@ export function legacyAdversaryKey(adversary: AdversaryConfig): string {
   return `pgd(${adversary.norm},${adversary.eps},${adversary.steps})`;
 }
 
-/** "8" for a whole epoch, "8+100" for 100 steps into epoch 9. */
+/**
+ * A training time as data: the key of rewind points in result rows and CSV columns, "8" for
+ * a whole epoch and "8+100" for 100 steps into epoch 9. Stored data is filed under it, so it
+ * does not change; `formatTime` is the same time for people.
+ */
 export function timeLabel(time: TrainTime): string {
   return time.step === 0 ? String(time.epoch) : `${time.epoch}+${time.step}`;
+}
+
+/**
+ * A training time for people, in the language's own units (`lthc plan --explain`, plan
+ * goldens): "8ep", "500it", "2ep+5it". The data key of the same time is `timeLabel`.
+ */
+export function formatTime(time: TrainTime): string {
+  if (time.step === 0) return `${time.epoch}ep`;
+  if (time.epoch === 0) return `${time.step}it`;
+  return `${time.epoch}ep+${time.step}it`;
 }

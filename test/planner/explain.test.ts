@@ -1,14 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { SETTINGS } from "../../src/compiler/catalog.js";
-import {
-  explainPoint,
-  formatCount,
-  formatPlanSummary,
-  formatSchedule,
-  formatTime,
-} from "../../src/compiler/explain.js";
+import { explainPoint, formatCount, formatPlanSummary, formatSchedule } from "../../src/compiler/explain.js";
 import { buildPlan } from "../../src/compiler/plan.js";
 import type { ScheduleConfig } from "../../src/core/config.js";
+import { formatTime } from "../../src/core/labels.js";
 import { CLEAN, oneShot, point, thesisTrain, verbatimPoints } from "./make-point.js";
 
 describe("explain", () => {

@@ -6,9 +6,10 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { formatAdversary, formatTime } from "../../../src/compiler/explain.js";
+import { formatAdversary } from "../../../src/compiler/explain.js";
 import { analyze } from "../../../src/compiler/index.js";
 import { buildPlan } from "../../../src/compiler/plan.js";
+import { formatTime } from "../../../src/core/labels.js";
 import type { Job, Plan, WeightsRef } from "../../../src/core/plan-types.js";
 
 const DIR = new URL(".", import.meta.url).pathname;
