@@ -4,7 +4,7 @@
  * had finished was started again. The runner is the fake one (fast, resumable).
  */
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,11 +15,25 @@ import { tinyPlan } from "../executor/fake.js";
 
 const plan = tinyPlan();
 
+/** The driver's events, one JSON line each, kept so that a failure can say what the run was doing. */
+const events = new WeakMap<ChildProcess, string[]>();
+
 function drive(storeDir: string, planFile: string, epochMs: number): ChildProcess {
-  return spawn(process.execPath, ["test/crash/fixtures/drive.mjs", storeDir, planFile], {
+  const child = spawn(process.execPath, ["test/crash/fixtures/drive.mjs", storeDir, planFile], {
     env: { ...process.env, DRIVE_RUNNER: "fake", FAKE_EPOCH_MS: String(epochMs) },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  const lines: string[] = [];
+  events.set(child, lines);
+  child.stdout?.setEncoding("utf8").on("data", (chunk: string) => lines.push(...chunk.split("\n").filter(Boolean)));
+  return child;
+}
+
+/** Where a run stopped short of `what`: the store's jobs and the driver's last events. */
+async function stoppedShort(child: ChildProcess, store: RunStore, what: string): Promise<Error> {
+  const tail = (events.get(child) ?? []).slice(-15).map((l) => l.slice(0, 300));
+  const state = child.exitCode === null ? "still running" : `ended with exit ${child.exitCode}`;
+  return new Error(`run ${state} before ${what}:\n${await describe_(store)}\n${tail.join("\n")}`);
 }
 
 function exited(child: ChildProcess): Promise<number | null> {
@@ -48,6 +62,18 @@ async function workerPids(store: RunStore): Promise<number[]> {
     if (existsSync(file)) pids.push(...(await readFile(file, "utf8")).trim().split("\n").map(Number));
   }
   return pids;
+}
+
+/** Each job's status and files, to say where a run that ended early stopped. */
+async function describe_(store: RunStore): Promise<string> {
+  const lines: string[] = [];
+  for (const job of plan.jobs) {
+    const record = await store.readJobRecord(job.id).catch((e: Error) => ({ error: e.message }));
+    const dir = store.paths(job.id).dir;
+    const files = existsSync(dir) ? readdirSync(dir).join(",") : "-";
+    lines.push(`${job.id}: ${JSON.stringify(record)} files ${files}`);
+  }
+  return lines.join("\n");
 }
 
 async function runToEnd(storeDir: string, planFile: string): Promise<void> {
@@ -90,7 +116,11 @@ describe("kill -9 and run again", { timeout: 180_000 }, () => {
     let denseRuns = 1;
     for (const [what, reached] of points) {
       const child = drive(store.dir, planFile, 80);
-      await until(() => reached(store), what);
+      const ended = await until(() => reached(store) || child.exitCode !== null, what).then(
+        () => null,
+        (error: Error) => error,
+      );
+      if (ended !== null || !reached(store)) throw await stoppedShort(child, store, what);
       child.kill("SIGKILL");
       await exited(child);
       if (!existsSync(store.paths("dense-r1").result)) denseRuns++;
