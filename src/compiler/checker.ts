@@ -7,11 +7,11 @@
 import type * as A from "./ast.js";
 import { walk } from "./ast.js";
 import { trainConfig } from "./builders.js";
-import { type ResolvedSettings, SETTINGS, SETTINGS_BY_NAME, type SettingEntry } from "./catalog.js";
+import { type ResolvedSettings, SETTINGS, SETTINGS_BY_NAME, type SettingEntry, suggestSetting } from "./catalog.js";
 import type { AdversaryConfig, ModelConfig, PruneConfig, ScheduleConfig, TrainTime } from "./config.js";
 import { DATASETS, type DatasetInfo } from "./datasets.js";
 import { DEFAULTS } from "./defaults.js";
-import { CODES, type Diagnostic, suggest } from "./diagnostics.js";
+import { CODES, type Diagnostic } from "./diagnostics.js";
 import { type Alt, type Binding, Evaluator, mergeParams } from "./evaluator.js";
 import { adversaryKey as adversaryLabelKey } from "./labels.js";
 import type { SettingKey } from "./lexer.js";
@@ -166,10 +166,7 @@ function collectScope(ev: Evaluator, settings: A.Setting[], outer?: Scope): Scop
     const key = s.key.text;
     if (key === "") continue;
     if (!SETTINGS_BY_NAME.has(key)) {
-      const guess = suggest(
-        key,
-        SETTINGS.map((x) => x.name),
-      );
+      const guess = suggestSetting(key);
       ev.report(
         CODES.unknownSetting,
         s.key,
