@@ -525,10 +525,15 @@ function resolvePoint(
     test: get("test"),
   });
   const testAdversaries = train.testAdversaries;
-  const params: Record<string, string | number> = {};
-  for (const b of bindings) params[b.name] = b.value;
   const judged = get("judge");
   const judge = judged === null ? null : adversaryLabelKey(judged);
+  // A parameter that names the whole training adversary (`under adv in none|pgd(linf, 0.1, 2)`)
+  // carries its complete key, as the adversary, trainAdversary and judge columns do: one spelling
+  // per adversary. (`judge` cannot be swept; `test` lists are bound as whole lists.)
+  const underNode = combo.under?.node;
+  const trainKey = adversaryLabelKey(train.adversary);
+  const params: Record<string, string | number> = {};
+  for (const b of bindings) params[b.name] = underNode && b.node === underNode ? trainKey : b.value;
   if (judge !== null && sound("judge") && !testAdversaries.some((t) => adversaryLabelKey(t) === judge)) {
     ev.report(
       CODES.judgeNotEvaluated,
