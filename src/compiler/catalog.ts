@@ -7,6 +7,7 @@
 import type { AdversaryConfig, ModelConfig, ScheduleConfig } from "../core/config.js";
 import { DATASETS } from "../core/datasets.js";
 import { DEFAULTS } from "./defaults.js";
+import { suggest } from "./diagnostics.js";
 import type { AugmentValue, DatasetValue, StrategyValue, TimeValue } from "./values.js";
 
 export type EntryKind =
@@ -332,6 +333,57 @@ export type SettingKey = keyof typeof SETTING_DECLS;
 
 /** Every setting's name, in declaration order. */
 export const SETTING_NAMES = Object.keys(SETTING_DECLS) as SettingKey[];
+
+/**
+ * Names other tools and papers use for a setting, for "did you mean" on an unknown setting:
+ * `learning-rate` is too far from `lr` for an edit-distance guess. Keys are written lower-case
+ * with `-`; a spec's `learning_rate` or `Learning-Rate` is normalized before the lookup.
+ * Suggestions only: a spec must still use the setting's own name.
+ */
+export const SETTING_ALIASES: Readonly<Record<string, SettingKey>> = {
+  "learning-rate": "lr",
+  learningrate: "lr",
+  "lr-rate": "lr",
+  wd: "weight-decay",
+  weightdecay: "weight-decay",
+  "l2-penalty": "weight-decay",
+  replicates: "reps",
+  replicate: "reps",
+  repeats: "reps",
+  seeds: "reps",
+  "batch-size": "batch",
+  batchsize: "batch",
+  bs: "batch",
+  dataset: "data",
+  augmentation: "augment",
+  arch: "model",
+  architecture: "model",
+  network: "model",
+  net: "model",
+  adversary: "under",
+  attack: "under",
+  "train-adversary": "under",
+  pruning: "prune",
+  density: "at",
+  densities: "at",
+  sparsity: "at",
+  "rewind-to": "rewind",
+  "rewind-point": "rewind",
+  "num-epochs": "epochs",
+  "lr-milestones": "milestones",
+  "lr-decay": "gamma",
+  "lr-gamma": "gamma",
+  opt: "optimizer",
+  "test-adversaries": "test",
+  "test-adversary": "test",
+};
+
+/** The setting an unknown name most likely means: an alias, else the closest name by edit distance. */
+export function suggestSetting(name: string): SettingKey | undefined {
+  const alias = SETTING_ALIASES[name.toLowerCase().replaceAll("_", "-")];
+  if (alias) return alias;
+  return suggest(name, SETTING_NAMES) as SettingKey | undefined;
+}
 
 /** The checker's value of each setting for one point, typed from the declarations above. */
 export type ResolvedSettings = { -readonly [K in SettingKey]: ResolvedOf<(typeof SETTING_DECLS)[K]> };

@@ -12,9 +12,11 @@ import type { Point } from "../core/points.js";
 import type * as A from "./ast.js";
 import { walk } from "./ast.js";
 import { trainConfig } from "./builders.js";
-import { type ResolvedSettings, SETTINGS, SETTINGS_BY_NAME, type SettingEntry } from "./catalog.js";
+
+import { type ResolvedSettings, SETTINGS, SETTINGS_BY_NAME, type SettingEntry, suggestSetting } from "./catalog.js";
+
 import { DEFAULTS } from "./defaults.js";
-import { CODES, type Diagnostic, suggest } from "./diagnostics.js";
+import { CODES, type Diagnostic } from "./diagnostics.js";
 import { type Alt, type Binding, Evaluator, mergeParams } from "./evaluator.js";
 import type { SettingKey } from "./lexer.js";
 import { letTable } from "./lookup.js";
@@ -167,10 +169,7 @@ function collectScope(ev: Evaluator, settings: A.Setting[], outer?: Scope): Scop
     const key = s.key.text;
     if (key === "") continue;
     if (!SETTINGS_BY_NAME.has(key)) {
-      const guess = suggest(
-        key,
-        SETTINGS.map((x) => x.name),
-      );
+      const guess = suggestSetting(key);
       ev.report(
         CODES.unknownSetting,
         s.key,
@@ -529,10 +528,15 @@ function resolvePoint(
     test: get("test"),
   });
   const testAdversaries = train.testAdversaries;
-  const params: Record<string, string | number> = {};
-  for (const b of bindings) params[b.name] = b.value;
   const judged = get("judge");
   const judge = judged === null ? null : adversaryLabelKey(judged);
+  // A parameter that names the whole training adversary (`under adv in none|pgd(linf, 0.1, 2)`)
+  // carries its complete key, as the adversary, trainAdversary and judge columns do: one spelling
+  // per adversary. (`judge` cannot be swept; `test` lists are bound as whole lists.)
+  const underNode = combo.under?.node;
+  const trainKey = adversaryLabelKey(train.adversary);
+  const params: Record<string, string | number> = {};
+  for (const b of bindings) params[b.name] = underNode && b.node === underNode ? trainKey : b.value;
   if (judge !== null && sound("judge") && !testAdversaries.some((t) => adversaryLabelKey(t) === judge)) {
     ev.report(
       CODES.judgeNotEvaluated,

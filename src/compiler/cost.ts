@@ -49,12 +49,16 @@ export interface JobCost {
   imagePasses: number;
 }
 
-/** Training from `from` to the end of the schedule. Fractional epochs are kept to 1e-6. */
+/**
+ * Training from `from` to the end of the schedule. Both figures are kept to 1e-6, not rounded
+ * to integers: the plan's summary rounds the exact sums once, and summing per-job integers
+ * drifted (three dense runs of x.333 passes each summed to 73,599,999 instead of 73,600,000).
+ */
 export function trainingCost(train: TrainConfig, from: TrainTime): JobCost {
   const epochs = Math.max(0, train.schedule.epochs - timeInEpochs(from, train));
   return {
     trainEpochs: Math.round(epochs * 1e6) / 1e6,
-    imagePasses: Math.round(epochs * epochImagePasses(train)),
+    imagePasses: Math.round(epochs * epochImagePasses(train) * 1e6) / 1e6,
   };
 }
 

@@ -38,12 +38,10 @@ function datasetProblems(options: PreflightOptions): string[] {
   for (const [name, count] of needed) {
     const found = locateDataset(name, { dataDir: options.dataDir ?? null, env: options.env });
     if (found.found) continue;
-    const fetch =
-      name === "synthetic" ? "" : `run \`lthc data get ${name}\` (fetches and unpacks it where lthc looks), or `;
     problems.push(
       `dataset ${name} not found (${count} job${count === 1 ? "" : "s"} need it); searched:\n` +
         found.searched.map((s) => `    ${s}`).join("\n") +
-        `\n  fix: ${fetch}${datasetHint(name)}`,
+        `\n  fix: ${datasetHint(name)}`,
     );
   }
   return problems;

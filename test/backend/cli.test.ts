@@ -59,6 +59,17 @@ describe("lthc bench", () => {
     for (const r of report.results) expect(r.imagesPerSec).toBeGreaterThan(0);
   });
 
+  it("measures lenet on its natural 28×28×1 input by default, says so, and says which figure plan --throughput takes", () => {
+    const args = ["bench", "--backend", "cpu", "--model", "lenet(300,100)", "--batch", "2", "--steps", "1"];
+    const out = lthc([...args, "--pgd-steps", "1", "--only", "train"]);
+    expect(out).toContain("model lenet(300,100) on 28×28×1 input (mnist, the model's default)");
+    // docs/models.md: LeNet-300-100 on 28×28×1 has 266,610 parameters (953,010 on 32×32×3).
+    expect(out).toContain("lenet-300-100: 266,610 parameters on 28×28×1 input");
+    expect(out).toMatch(/for `lthc plan --throughput`: \d+\.\d \(the train step's img\/s, also for PGD specs/);
+    const json = JSON.parse(lthc([...args, "--only", "inference", "--input", "cifar10", "--json"]));
+    expect(json).toMatchObject({ input: "cifar10", shape: [32, 32, 3], parameters: 953_010 });
+  });
+
   it("rejects an unknown backend or model with one message and a hint", () => {
     for (const args of [
       ["--backend", "tpu"],

@@ -92,3 +92,22 @@ describe("rekeyLegacyMetrics", () => {
     ]);
   });
 });
+
+describe("a swept adversary's parameter", () => {
+  it("carries the adversary's complete key, the spelling of the adversary and trainAdversary columns", () => {
+    const text = [
+      "data mnist",
+      "let strong = pgd(linf, 0.1, 2, labels=true)",
+      "sweep s: lenet(300, 100)",
+      "  under adv in none | pgd(linf, 0.1, 2) | strong",
+    ].join("\n");
+    const result = analyze(text, "swept.lth");
+    expect(result.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
+    const seen = new Set<string>();
+    for (const point of result.points) {
+      expect(point.params.adv).toBe(adversaryKey(point.train.adversary));
+      seen.add(String(point.params.adv));
+    }
+    expect([...seen].sort()).toEqual(["clean", "pgd(linf,0.1,2)", "pgd(linf,0.1,2,labels=true)"]);
+  });
+});

@@ -12,6 +12,7 @@ import {
   locateDataset,
   locateDatasets,
 } from "../../src/runtime/data/index.js";
+import { datasetHint } from "../../src/runtime/data/locate.js";
 import { Rng } from "../../src/runtime/rng.js";
 import { tempDir, writeCifarDataset, writeIdxDataset } from "./fixtures.js";
 
@@ -140,6 +141,16 @@ describe("CIFAR-10 loader", () => {
 });
 
 describe("locate", () => {
+  it("a missing downloadable dataset's hint names `lthc data get`, the same hint doctor and run's pre-flight show", () => {
+    for (const name of ["cifar10", "mnist"] as const) {
+      const none = locateDataset(name, { env: { LTHC_DATA_HOME: tempDir() }, systemDir: tempDir() });
+      expect(none.found).toBe(false);
+      if (none.found) continue;
+      expect(none.hint).toContain(`\`lthc data get ${name}\``);
+      expect(none.hint).toBe(datasetHint(name));
+    }
+  });
+
   it("tries --data-dir, then the dataset's variable, then LTHC_DATA_DIR, then the system dir, then the bundled subset", () => {
     const [a, b, c, sys] = [tempDir(), tempDir(), tempDir(), tempDir()];
     writeIdxDataset(join(a, "fashion-mnist"), 1, 1, true);

@@ -60,6 +60,23 @@ describe("lthc plan", () => {
     expect(stdout).toContain("sweep b");
   });
 
+  it("--gpus without --throughput is a usage error with a hint", () => {
+    const { code, stdout, stderr } = lthc("plan", VERBATIM, "--gpus", "4");
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("--gpus sizes a schedule and needs --throughput");
+    expect(stderr).toContain("hint: measure images/s with `lthc bench`");
+  });
+
+  it("sums exact per-job image passes: three dense runs of x.333 passes are 73,600,000, not 73,599,999", () => {
+    const { code, stdout } = lthc("plan", "test/golden/plans/02-dense-only.lth", "--json");
+    expect(code).toBe(0);
+    const plan = JSON.parse(stdout) as Plan;
+    const exact = plan.jobs.reduce((sum, job) => sum + job.cost.imagePasses, 0);
+    expect(plan.summary.imagePasses).toBe(Math.round(exact));
+    expect(plan.summary.imagePasses).toBe(73_600_000);
+  });
+
   it("reports a missing file and spec errors without a stack trace", () => {
     const missing = lthc("plan", "no/such/file.lth");
     expect(missing.code).toBe(1);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Plan } from "../../src/core/plan-types.js";
 import { loadResults } from "../../src/runtime/report/load.js";
+import { statText } from "../../src/runtime/report/markdown.js";
 import { writeReportForPlan } from "../../src/runtime/report/write-report.js";
 import { PGD_NAME, tinyPlan, writeStore } from "./fixture.js";
 
@@ -55,6 +56,8 @@ describe("writeReportForPlan", () => {
 
     const md = await readFile(join(outDir, "report.md"), "utf8");
     expect(md).toContain("36 of 36 plan jobs finished");
+    // The store as seen from report.md's own directory, not from the directory lthc ran in.
+    expect(md).toContain("Run store `../store`:");
     expect(md).toContain(
       "| lenet(300,100) | standard | fashion-mnist | global one-shot, rewind 1 | 85.00 ± 0.71 (n=2) | yes (at 50%, 25%) | yes (random fails at 25%) | 25% | (this is standard training) |",
     );
@@ -122,6 +125,14 @@ describe("writeReportForPlan", () => {
     const md = await readFile(join(outDir, "report.md"), "utf8");
     expect(md).toContain("_No finished pruned runs to plot (yet)._");
     expect(md).toContain("| 85.00 ± 0.71 (n=2) | unknown (no finished pruned run) | — | — |");
+  });
+});
+
+describe("statText", () => {
+  it("shows no spread for one replicate", () => {
+    expect(statText({ mean: 0.788, std: 0, n: 1 })).toBe("78.80 (n=1)");
+    expect(statText({ mean: 0.85, std: 0.0071, n: 2 })).toBe("85.00 ± 0.71 (n=2)");
+    expect(statText(null)).toBe("—");
   });
 });
 

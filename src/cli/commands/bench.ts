@@ -5,7 +5,9 @@
  */
 import { cpus } from "node:os";
 import type { Command } from "commander";
+import type { ModelConfig } from "../../core/config.js";
 import { UserError } from "../../core/user-error.js";
+
 import { formatBackendInfo, initBackend } from "../../runtime/backend/select.js";
 import {
   CIFAR10_INFO,
@@ -24,7 +26,8 @@ interface BenchOptions {
   steps: string;
   pgdSteps: string;
   only?: string;
-  input: string;
+  /** Absent: the model's natural input (naturalInput). */
+  input?: string;
   json?: boolean;
 }
 
@@ -51,6 +54,30 @@ function inputInfo(name: string) {
   throw new UserError(`unknown input shape '${name}'`, "use cifar10 (32×32×3) or mnist (28×28×1)");
 }
 
+/**
+ * The input a model is measured on when --input is not given: the dataset it is studied on in
+ * docs/models.md (LeNet-300-100 and convnet on 28×28×1 MNIST-shaped images, ResNets on CIFAR-10),
+ * so the parameter count and images/s match what a spec with that model trains.
+ */
+export function naturalInput(model: ModelConfig): "mnist" | "cifar10" {
+  return model.kind === "resnet" ? "cifar10" : "mnist";
+}
+
+/**
+ * What to give `lthc plan --throughput`: the plan's cost model (src/compiler/cost.ts) counts
+ * forward+backward image passes, PGD-n training as n + 2 passes per image and evaluation too,
+ * so the figure it wants is one forward+backward pass per image: the train step's img/s, also
+ * for PGD specs (the adversarial step's img/s would count PGD's passes twice).
+ */
+function planHint(results: readonly ThroughputResult[]): string {
+  const train = results.find((r) => r.measurement === "train");
+  if (!train) return "  for `lthc plan --throughput`, measure the train step (it is not in --only)";
+  return (
+    `  for \`lthc plan --throughput\`: ${train.imagesPerSec.toFixed(1)} (the train step's img/s, also for PGD specs: ` +
+    "the plan counts PGD's n+2 passes per training image and the evaluation passes itself)"
+  );
+}
+
 function row(r: ThroughputResult): string {
   return `  ${r.measurement.padEnd(12)} ${r.imagesPerSec.toFixed(1).padStart(9)} ${r.imagesPerCpuSec.toFixed(1).padStart(11)} ${r.msPerStep.toFixed(0).padStart(9)}   ${r.what}`;
 }
@@ -65,7 +92,10 @@ export function registerBench(program: Command): void {
     .option("--steps <n>", "timed repetitions of each measurement (after one warm-up)", "3")
     .option("--pgd-steps <n>", "PGD steps n of the adversarial training step", "2")
     .option("--only <list>", `comma-separated subset of ${MEASUREMENTS.join(",")}`)
-    .option("--input <shape>", "input shape: cifar10 (32×32×3) or mnist (28×28×1)", "cifar10")
+    .option(
+      "--input <shape>",
+      "input shape: cifar10 (32×32×3) or mnist (28×28×1) (default: mnist for lenet and convnet, cifar10 for resnet and wrn)",
+    )
     .option("--json", "print one JSON object")
     .addHelpText(
       "after",
@@ -78,12 +108,17 @@ export function registerBench(program: Command): void {
       const steps = positiveInt("steps", options.steps);
       const pgdSteps = positiveInt("pgd-steps", options.pgdSteps);
       const only = parseOnly(options.only);
-      const data = inputInfo(options.input);
+      const inputName = options.input ?? naturalInput(model);
+      const data = inputInfo(inputName);
+      const shape = data.shape.join("×");
       const info = await initBackend(options.backend);
       const json = options.json === true;
       if (!json) {
         process.stdout.write(`${formatBackendInfo(info)}\n`);
-        process.stdout.write(`model ${options.model}, batch ${batch}, ${steps} timed steps each\n`);
+        process.stdout.write(
+          `model ${options.model} on ${shape} input (${inputName}${options.input === undefined ? ", the model's default" : ""}), ` +
+            `batch ${batch}, ${steps} timed steps each\n`,
+        );
         process.stdout.write(
           `  ${"measurement".padEnd(12)} ${"img/s".padStart(9)} ${"img/cpu-s".padStart(11)} ${"ms/step".padStart(9)}   what\n`,
         );
@@ -99,10 +134,13 @@ export function registerBench(program: Command): void {
       });
       if (json) {
         const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model.trim() ?? "unknown" };
-        const out = { ...report, backendInfo: info, machine, pgdSteps, steps };
+        const out = { ...report, input: inputName, shape: data.shape, backendInfo: info, machine, pgdSteps, steps };
         process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
       } else {
-        process.stdout.write(`  ${report.model}: ${report.parameters.toLocaleString("en-US")} parameters\n`);
+        process.stdout.write(
+          `  ${report.model}: ${report.parameters.toLocaleString("en-US")} parameters on ${shape} input\n`,
+        );
+        process.stdout.write(`${planHint(report.results)}\n`);
       }
     });
 }

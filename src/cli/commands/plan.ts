@@ -89,6 +89,12 @@ function formatEstimate(plan: Plan, imagesPerSecond: number, gpus: number): stri
 }
 
 export function planCommand(file: string, options: PlanOptions): void {
+  if (options.gpus !== undefined && options.throughput === undefined) {
+    throw new UserError(
+      "--gpus sizes a schedule and needs --throughput",
+      "measure images/s with `lthc bench`, then run `lthc plan FILE --throughput N --gpus 4`",
+    );
+  }
   const text = readSpec(file);
   const result = analyze(text, file);
   if (result.diagnostics.length > 0) process.stderr.write(`${renderDiagnostics(result.diagnostics, text, file)}\n`);

@@ -55,7 +55,7 @@ export interface ThroughputReport {
   results: ThroughputResult[];
 }
 
-/** CIFAR-10's shape and channel statistics: the default benchmark input. */
+/** CIFAR-10's shape and channel statistics: the bench input for ResNets (see naturalInput in lthc bench). */
 export const CIFAR10_INFO: ModelDataInfo = {
   shape: [32, 32, 3],
   numClasses: 10,

@@ -17,6 +17,7 @@ import { existsSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { DatasetName } from "../../core/config.js";
 import { CIFAR10_HINT, CIFAR10_TEST_FILE, CIFAR10_TRAIN_FILES } from "./cifar10.js";
+import { SOURCES } from "./download.js";
 import { findIdxFile, IDX_FILES } from "./idx.js";
 import { packageRoot } from "./package-root.js";
 
@@ -90,8 +91,14 @@ const HINTS: Record<Exclude<DatasetName, "synthetic">, string> = {
   cifar10: CIFAR10_HINT,
 };
 
+/**
+ * How to obtain a dataset, the one hint every "not found" shows (doctor, run's pre-flight, loading):
+ * `lthc data get` first where it knows the dataset, then the manual ways. "" for synthetic.
+ */
 export function datasetHint(name: DatasetName): string {
-  return name === "synthetic" ? "" : HINTS[name];
+  if (name === "synthetic") return "";
+  const fetch = name in SOURCES ? `run \`lthc data get ${name}\` (fetches and unpacks it where lthc looks), or ` : "";
+  return `${fetch}${HINTS[name]}`;
 }
 
 const OWN_VAR: Record<Exclude<DatasetName, "synthetic">, string> = {
@@ -160,7 +167,7 @@ export function locateDataset(name: DatasetName, opts: LocateOptions = {}): Loca
     if (missing.length === 0) return { name, found: true, dir: c.dir, source: c.source, searched };
     searched.push(`${c.dir} [${c.label}] (missing ${missing.join(", ")})`);
   }
-  return { name, found: false, searched: [...searched, ...unsetOptions(name, opts)], hint: HINTS[name] };
+  return { name, found: false, searched: [...searched, ...unsetOptions(name, opts)], hint: datasetHint(name) };
 }
 
 export function locateDatasets(opts: LocateOptions = {}): Record<DatasetName, LocateResult> {

@@ -27,10 +27,11 @@ export function densityText(density: number): string {
   return `${Number((density * 100).toPrecision(3))}%`;
 }
 
+/** "85.00 ± 0.71 (n=2)"; one replicate has no spread, so "78.80 (n=1)" rather than a made-up "± 0.00". */
 export function statText(s: Stat | null): string {
   if (!s) return "—";
-  const n = s.n > 1 ? ` (n=${s.n})` : " (n=1)";
-  return `${(s.mean * 100).toFixed(2)} ± ${(s.std * 100).toFixed(2)}${n}`;
+  const mean = (s.mean * 100).toFixed(2);
+  return s.n > 1 ? `${mean} ± ${(s.std * 100).toFixed(2)} (n=${s.n})` : `${mean} (n=${s.n})`;
 }
 
 function trainingText(group: GroupAnalysis): string {

@@ -4,9 +4,10 @@
  *   report.md, results.csv, plots/<n>-<model>-<adversary>.svg|.png
  */
 import { mkdir } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { join, relative, resolve } from "node:path";
 import type { Plan } from "../../core/plan-types.js";
 import { UserError } from "../../core/user-error.js";
+
 import { writeFileAtomic } from "../atomic.js";
 import { analyzeResults, type GroupAnalysis } from "./analysis.js";
 import { loadResults } from "./load.js";
@@ -116,7 +117,8 @@ export async function writeReportForPlan(options: {
   const markdown = reportMarkdown({
     overviews,
     specFile: options.specFile,
-    store: relative(process.cwd(), options.store) || ".",
+    // Relative to report.md itself, so the line stays right wherever the reader opens it from.
+    store: relative(resolve(options.outDir), resolve(options.store)) || ".",
     finishedJobs: loaded.finishedJobs,
     failedJobs: loaded.failedJobs,
     totalJobs: loaded.totalJobs,
