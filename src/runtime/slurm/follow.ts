@@ -158,12 +158,22 @@ async function askSlurm(ids: string[], unanswered: number): Promise<Map<string, 
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Waits ms, or until signal aborts. The abort listener is removed when the timer fires:
+ * one long --wait sleeps hundreds of times on one signal, and listeners left behind pile
+ * up (Node warns with MaxListenersExceededWarning past 10).
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
+    if (signal?.aborted) return resolve();
+    const onAbort = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
