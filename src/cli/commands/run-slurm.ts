@@ -14,9 +14,15 @@ import { submitPlan } from "../../runtime/slurm/submit.js";
 import type { RunStore } from "../../runtime/store/store.js";
 import { UserError } from "../../runtime/user-error.js";
 import { chooseMode, createReporter } from "../ui/reporter.js";
+import { lthcHint } from "./hint.js";
 import { shownPath } from "./load-plan.js";
 
+/** squeue with room for lthc's job names (its default format cuts names at 8 characters). */
+export const SQUEUE_COMMAND = 'squeue --me -o "%.10i %.50j %.10T %.20R"';
+
 export interface SlurmRunOptions {
+  /** --store as given (for the commands the output suggests). */
+  store: string;
   partition?: string;
   gpusPerJob?: string;
   cpusPerJob?: string;
@@ -92,8 +98,14 @@ export async function runOnSlurm(
     `slurm: ${result.submitted.length} submitted, ${result.inSlurm.length} already in Slurm, ` +
       `${result.done} done, ${result.notSubmitted.length} not submitted (store ${shownPath(store.dir)})\n`,
   );
+  const hint = { store: options.store, dataDir: options.dataDir, slurm: true };
   if (!options.wait) {
-    if (held > 0) out.write(`follow with \`lthc status ${file} --store ${shownPath(store.dir)}\` or squeue --me\n`);
+    if (held > 0) {
+      out.write(
+        `follow with ${lthcHint("status", file, hint)} or \`${SQUEUE_COMMAND}\`; ` +
+          `${lthcHint("cancel", file, hint)} cancels them\n`,
+      );
+    }
     return result.notSubmitted.length > 0 ? 1 : 0;
   }
   const reporter = createReporter({
@@ -112,6 +124,7 @@ export async function runOnSlurm(
       notSubmitted: new Map(result.notSubmitted.map((n) => [n.jobId, n.reason])),
       slurmJobs: held,
       signal: stop.signal,
+      rerun: lthcHint("run", file, hint),
     });
     exitCode = followed.exitCode;
     if (followed.failed.length > 0) exitCode = 1;
@@ -122,9 +135,12 @@ export async function runOnSlurm(
   if (exitCode === 0) {
     await (await import("./run-report.js")).afterRun({ file, text, plan, store, out, report: options.report });
   } else if (exitCode === 130) {
-    out.write(`stopped following; the jobs go on in Slurm (\`lthc cancel ${file}\` cancels them)\n`);
+    out.write(
+      `stopped following; the jobs not ended stay queued or running in Slurm: ${lthcHint("status", file, hint)} ` +
+        `shows them, ${lthcHint("cancel", file, hint)} cancels them, ${lthcHint("run", file, hint, ["--wait"])} follows them again\n`,
+    );
   } else {
-    out.write(`some job(s) failed; see \`lthc status ${file} --store ${shownPath(store.dir)}\`\n`);
+    out.write(`some job(s) failed; see ${lthcHint("status", file, hint)}\n`);
   }
   return exitCode;
 }

@@ -15,6 +15,7 @@ import { DEFAULT_STORE } from "../../runtime/store/layout.js";
 import { openStore, type RunStore } from "../../runtime/store/store.js";
 import { UserError } from "../../runtime/user-error.js";
 import { chooseMode, createReporter } from "../ui/reporter.js";
+import { lthcHint } from "./hint.js";
 import { loadPlan } from "./load-plan.js";
 import type { SlurmRunOptions } from "./run-slurm.js";
 
@@ -152,9 +153,9 @@ async function execution(
   if (result.exitCode === 0) {
     await (await import("./run-report.js")).afterRun({ file, text, plan, store, out, report: options.report });
   } else if (result.exitCode === 1) {
-    out.write(`${result.failed.length} job(s) failed; see \`lthc status ${file} --store ${options.store}\`\n`);
+    out.write(`${result.failed.length} job(s) failed; see ${lthcHint("status", file, options)}\n`);
   } else {
-    out.write(`interrupted; \`lthc run ${file}\` resumes\n`);
+    out.write(`interrupted; ${lthcHint("run", file, options)} resumes\n`);
   }
   return result.exitCode;
 }
