@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import type { Plan } from "../../compiler/plan-types.js";
 import type { ExecutorEvent } from "../../runtime/executor-events.js";
 import { jobLabel } from "../../runtime/job-labels.js";
+import { preflight } from "../../runtime/preflight.js";
 import { followPlan } from "../../runtime/slurm/follow.js";
 import { mergeSettings, readSettingsFile, type SlurmSettings, splitArgs } from "../../runtime/slurm/settings.js";
 import { submitPlan } from "../../runtime/slurm/submit.js";
@@ -31,6 +32,8 @@ export interface SlurmRunOptions {
   account?: string;
   sbatch?: string;
   wait?: boolean;
+  /** false with --no-data-check: submit without looking for the datasets here. */
+  dataCheck: boolean;
   backend?: string;
   dataDir?: string;
   retryFailed?: boolean;
@@ -72,6 +75,21 @@ export async function runOnSlurm(
   options: SlurmRunOptions,
 ): Promise<number> {
   const settings = mergeSettings(await readSettingsFile(store.dir), cliSettings(options));
+  // The store is on a file system every node sees, and Slurm jobs inherit this environment:
+  // a dataset missing here is, unless the user says otherwise, missing for every job.
+  const toSubmit: Plan["jobs"] = [];
+  for (const job of plan.jobs) if (!(await store.isDone(job.id))) toSubmit.push(job);
+  await preflight({
+    jobs: toSubmit,
+    store: store.dir,
+    dataDir: options.dataDir ? resolve(options.dataDir) : undefined,
+    datasets: options.dataCheck,
+    backend: options.backend,
+    hint:
+      "nothing was submitted; fix the above and run the same command again. Data that only the compute nodes " +
+      "see: pass --data-dir with a path the nodes see (checked here too), or --no-data-check to submit without " +
+      "looking for the datasets here (see docs/slurm.md)",
+  });
   const out = options.json ? process.stderr : process.stdout;
   const result = await submitPlan({
     plan,

@@ -61,6 +61,10 @@ export function registerRun(program: Command): void {
     .option("--account <name>", "Slurm account to charge (--on slurm)")
     .option("--sbatch <options>", 'any other sbatch options, e.g. "--qos=high --constraint=a100" (--on slurm)')
     .option("--wait", "with --on slurm: follow the Slurm jobs to the end and write the report")
+    .option(
+      "--no-data-check",
+      "with --on slurm: submit without looking for the datasets on this machine (data only the compute nodes see)",
+    )
     .addHelpText(
       "after",
       "\nExit status: 0 every job done, 1 some job failed (or the spec has errors), 130 interrupted.\n" +
@@ -93,6 +97,12 @@ async function runCommand(file: string, options: RunOptions): Promise<number> {
   const jobs = parseJobs(options.jobs);
   if (options.on !== "local" && options.on !== "slurm") {
     throw new UserError(`--on ${options.on}: expected local or slurm`, "see docs/slurm.md for running on a cluster");
+  }
+  if (!options.dataCheck && options.on !== "slurm") {
+    throw new UserError(
+      "--no-data-check is for --on slurm",
+      "a local run's workers see the same files as lthc run, so a missing dataset would fail every job",
+    );
   }
   // Loaded only when needed: it brings tfjs into this process, which only the workers need.
   if (options.backend) (await import("../../runtime/backend/select.js")).parseBackend(options.backend);
