@@ -130,7 +130,11 @@ describeWith("slurm", slurmMissing(), "lthc run --on slurm", () => {
       const ids = await slurmIds(remote, plan);
       expect(ids).toHaveLength(10);
       const denseDir = openStore(remote).paths(dense).dir;
-      expect(readFileSync(join(denseDir, `slurm-${part1}.out`), "utf8")).toMatch(/^epoch 1 dense/m);
+      const part1Log = readFileSync(join(denseDir, `slurm-${part1}.out`), "utf8");
+      expect(part1Log).toMatch(/^epoch 1 dense/m);
+      // A part that reached its planned checkpoint says so; it was not interrupted.
+      expect(part1Log).toMatch(/^part done dense .*checkpoint at epoch 1; the next Slurm part continues/m);
+      expect(part1Log).not.toMatch(/interrupted/);
 
       const again = lthc("run", TINY, "--store", remote, "--on", "slurm", ...CPU);
       expect(again.code).toBe(0);
@@ -304,7 +308,10 @@ describeWith("slurm", slurmMissing(), "lthc run --on slurm", () => {
     expect(status.stdout).toMatch(
       /failed:\n {2}dense .* — .*diverged.* — slurm \d+ FAILED \(NonZeroExitCode\) exit 1:0, log \S+slurm-\d+\.out/,
     );
-    expect(status.stdout).toMatch(/blocked: dependency .* — slurm \d+ CANCELLED \(DependencyNeverSatisfied\)/);
+    // A dependent that never started has no log to point to.
+    expect(status.stdout).toMatch(
+      /blocked: dependency .* — slurm \d+ CANCELLED \(DependencyNeverSatisfied\), no log \(it never started\)/,
+    );
     // Rerunning submits nothing that would only fail again.
     const again = lthc("run", spec, "--store", storeDir, "--on", "slurm", ...CPU);
     expect(again.stdout).toContain("slurm: 0 submitted");
