@@ -159,7 +159,11 @@ async function slurmJob(options: SlurmJobOptions): Promise<number> {
   }
   if (ended?.status === "interrupted" || result.exitCode === 130) {
     if (signalled !== null) {
-      await markInterrupted(store, job.id, "cancelled in Slurm; `lthc run --on slurm` resumes it");
+      await markInterrupted(
+        store,
+        job.id,
+        `cancelled in Slurm; \`lthc run FILE --on slurm --store ${store.dir}\` resumes it`,
+      );
       return 143;
     }
     if (until !== null) {
