@@ -19,7 +19,7 @@ export interface PreflightOptions {
   /** --data-dir, as the workers will see it. */
   dataDir?: string;
   /**
-   * Look for the datasets (default true). `lthc run --on slurm --no-data-check` turns it off
+   * Look for the datasets (default true). `lthc run --on slurm --no-local-check` turns it off
    * for data that only the compute nodes see.
    */
   datasets?: boolean;

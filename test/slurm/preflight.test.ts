@@ -32,16 +32,16 @@ describe("lthc run --on slurm pre-flight", () => {
     // The --data-dir given is among the places searched.
     expect(run.stderr).toContain(join(dir, "empty", "cifar-10-batches-bin"));
     expect(run.stderr).toContain("nothing was submitted");
-    expect(run.stderr).toContain("--no-data-check");
+    expect(run.stderr).toContain("--no-local-check");
     expect(run.stderr).not.toMatch(/^\s+at /m);
     const jobs = existsSync(join(store, "jobs")) ? readdirSync(join(store, "jobs")) : [];
     for (const job of jobs) expect(existsSync(join(store, "jobs", job, "slurm-jobs.json"))).toBe(false);
   });
 
-  it("--no-data-check is refused without --on slurm", () => {
+  it("--no-local-check is refused without --on slurm", () => {
     const { spec, store, lthc } = setUp();
-    const run = lthc("run", spec, "--store", store, "--no-data-check", "--plain");
+    const run = lthc("run", spec, "--store", store, "--no-local-check", "--plain");
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain("--no-data-check is for --on slurm");
+    expect(run.stderr).toContain("--no-local-check is for --on slurm");
   });
 });

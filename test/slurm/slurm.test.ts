@@ -289,6 +289,36 @@ describeWith("slurm", slurmMissing(), "lthc run --on slurm", () => {
     },
   );
 
+  it("submits without the local pre-flight only when told to (--no-local-check)", LONG, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lthc-slurm-"));
+    const spec = join(dir, "cifar.lth");
+    writeFileSync(
+      spec,
+      readFileSync(TINY, "utf8").replace("data synthetic(256, 128)", "data cifar10(train=256, test=128)"),
+    );
+    const storeDir = join(dir, "store");
+    // No dataset anywhere, here or (the jobs inherit this environment) on the node.
+    const env = { PATH: process.env.PATH ?? "", HOME: dir };
+    const run = (...extra: string[]) =>
+      spawnSync(
+        process.execPath,
+        ["bin/lthc.js", "run", spec, "--store", storeDir, "--on", "slurm", ...CPU, ...extra],
+        {
+          encoding: "utf8",
+          env,
+        },
+      );
+    const checked = run();
+    expect(checked.status).toBe(1);
+    expect(checked.stderr).toContain("dataset cifar10 not found");
+    expect(checked.stdout).not.toContain("submitted");
+    const unchecked = run("--no-local-check", "--wait");
+    expect(unchecked.stdout).toMatch(/^submitted \d+ lthc:tiny:dense/m);
+    // The job finds no data on the node either: it fails there, with the dataset's message.
+    expect(unchecked.status).toBe(1);
+    expect(unchecked.stdout).toMatch(/^FAILED dense .*cifar10/m);
+  });
+
   it("records a failure like a local one, shows it in lthc status, and leaves no dependent pending", LONG, async () => {
     const dir = mkdtempSync(join(tmpdir(), "lthc-slurm-"));
     const spec = join(dir, "diverge.lth");

@@ -32,8 +32,8 @@ export interface SlurmRunOptions {
   account?: string;
   sbatch?: string;
   wait?: boolean;
-  /** false with --no-data-check: submit without looking for the datasets here. */
-  dataCheck: boolean;
+  /** false with --no-local-check: submit without looking for the datasets or loading the backend here. */
+  localCheck: boolean;
   backend?: string;
   dataDir?: string;
   retryFailed?: boolean;
@@ -83,12 +83,13 @@ export async function runOnSlurm(
     jobs: toSubmit,
     store: store.dir,
     dataDir: options.dataDir ? resolve(options.dataDir) : undefined,
-    datasets: options.dataCheck,
-    backend: options.backend,
+    datasets: options.localCheck,
+    // A login node often has no GPU: with --no-local-check the backend is left to the compute nodes too.
+    backend: options.localCheck ? options.backend : undefined,
     hint:
       "nothing was submitted; fix the above and run the same command again. Data that only the compute nodes " +
-      "see: pass --data-dir with a path the nodes see (checked here too), or --no-data-check to submit without " +
-      "looking for the datasets here (see docs/slurm.md)",
+      "see: pass --data-dir with a path the nodes see (checked here too), or --no-local-check to submit without " +
+      "looking for the datasets or loading --backend here (see docs/slurm.md)",
   });
   const out = options.json ? process.stderr : process.stdout;
   const result = await submitPlan({

@@ -62,8 +62,8 @@ export function registerRun(program: Command): void {
     .option("--sbatch <options>", 'any other sbatch options, e.g. "--qos=high --constraint=a100" (--on slurm)')
     .option("--wait", "with --on slurm: follow the Slurm jobs to the end and write the report")
     .option(
-      "--no-data-check",
-      "with --on slurm: submit without looking for the datasets on this machine (data only the compute nodes see)",
+      "--no-local-check",
+      "with --on slurm: submit without looking for the datasets or loading --backend on this machine (for data or GPUs only the compute nodes have)",
     )
     .addHelpText(
       "after",
@@ -98,9 +98,9 @@ async function runCommand(file: string, options: RunOptions): Promise<number> {
   if (options.on !== "local" && options.on !== "slurm") {
     throw new UserError(`--on ${options.on}: expected local or slurm`, "see docs/slurm.md for running on a cluster");
   }
-  if (!options.dataCheck && options.on !== "slurm") {
+  if (!options.localCheck && options.on !== "slurm") {
     throw new UserError(
-      "--no-data-check is for --on slurm",
+      "--no-local-check is for --on slurm",
       "a local run's workers see the same files as lthc run, so a missing dataset would fail every job",
     );
   }
