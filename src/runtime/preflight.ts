@@ -18,8 +18,15 @@ export interface PreflightOptions {
   store: string;
   /** --data-dir, as the workers will see it. */
   dataDir?: string;
+  /**
+   * Look for the datasets (default true). `lthc run --on slurm --no-local-check` turns it off
+   * for data that only the compute nodes see.
+   */
+  datasets?: boolean;
   /** --backend, when given: only an explicit choice can fail (the default falls back to wasm). */
   backend?: string;
+  /** The hint of the error (default: nothing was run; fix and run again). */
+  hint?: string;
   /** Activates a backend or throws a UserError (initBackend); injectable for tests. */
   initBackend?: (preference: string) => Promise<unknown>;
   env?: Record<string, string | undefined>;
@@ -107,7 +114,7 @@ async function backendProblem(options: PreflightOptions): Promise<string | null>
  */
 export async function preflight(options: PreflightOptions): Promise<void> {
   if (options.jobs.length === 0) return;
-  const problems = [...datasetProblems(options)];
+  const problems = options.datasets === false ? [] : datasetProblems(options);
   const store = await storeProblem(options.store);
   if (store) problems.push(store);
   const backend = await backendProblem(options);
@@ -116,6 +123,6 @@ export async function preflight(options: PreflightOptions): Promise<void> {
   throw new UserError(
     `cannot start: ${problems.length === 1 ? "a problem" : `${problems.length} problems`} every job would hit, ` +
       `found before any of the ${options.jobs.length} jobs started:\n${problems.map((p) => `- ${p}`).join("\n")}`,
-    "nothing was run; fix the above and run the same command again",
+    options.hint ?? "nothing was run; fix the above and run the same command again",
   );
 }

@@ -49,6 +49,8 @@ describe("Ctrl-C", { timeout: 240_000 }, () => {
     expect(await exitCode(run.child)).toBe(130);
     expect(run.output()).toContain("stopping — saving checkpoints");
     expect(run.output()).toMatch(/^interrupted dense /m);
+    // The command to resume names the same store, not the default one.
+    expect(run.output()).toContain(`interrupted; \`lthc run ${SPEC} --store ${store.dir}\` resumes`);
     expect((await store.readJobRecord(dense)).status?.state).toBe("interrupted");
     expect((await store.lockState(dense)).held).toBe(false);
 

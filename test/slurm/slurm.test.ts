@@ -130,7 +130,11 @@ describeWith("slurm", slurmMissing(), "lthc run --on slurm", () => {
       const ids = await slurmIds(remote, plan);
       expect(ids).toHaveLength(10);
       const denseDir = openStore(remote).paths(dense).dir;
-      expect(readFileSync(join(denseDir, `slurm-${part1}.out`), "utf8")).toMatch(/^epoch 1 dense/m);
+      const part1Log = readFileSync(join(denseDir, `slurm-${part1}.out`), "utf8");
+      expect(part1Log).toMatch(/^epoch 1 dense/m);
+      // A part that reached its planned checkpoint says so; it was not interrupted.
+      expect(part1Log).toMatch(/^part done dense .*checkpoint at epoch 1; the next Slurm part continues/m);
+      expect(part1Log).not.toMatch(/interrupted/);
 
       const again = lthc("run", TINY, "--store", remote, "--on", "slurm", ...CPU);
       expect(again.code).toBe(0);
@@ -285,6 +289,36 @@ describeWith("slurm", slurmMissing(), "lthc run --on slurm", () => {
     },
   );
 
+  it("submits without the local pre-flight only when told to (--no-local-check)", LONG, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lthc-slurm-"));
+    const spec = join(dir, "cifar.lth");
+    writeFileSync(
+      spec,
+      readFileSync(TINY, "utf8").replace("data synthetic(256, 128)", "data cifar10(train=256, test=128)"),
+    );
+    const storeDir = join(dir, "store");
+    // No dataset anywhere, here or (the jobs inherit this environment) on the node.
+    const env = { PATH: process.env.PATH ?? "", HOME: dir };
+    const run = (...extra: string[]) =>
+      spawnSync(
+        process.execPath,
+        ["bin/lthc.js", "run", spec, "--store", storeDir, "--on", "slurm", ...CPU, ...extra],
+        {
+          encoding: "utf8",
+          env,
+        },
+      );
+    const checked = run();
+    expect(checked.status).toBe(1);
+    expect(checked.stderr).toContain("dataset cifar10 not found");
+    expect(checked.stdout).not.toContain("submitted");
+    const unchecked = run("--no-local-check", "--wait");
+    expect(unchecked.stdout).toMatch(/^submitted \d+ lthc:tiny:dense/m);
+    // The job finds no data on the node either: it fails there, with the dataset's message.
+    expect(unchecked.status).toBe(1);
+    expect(unchecked.stdout).toMatch(/^FAILED dense .*cifar10/m);
+  });
+
   it("records a failure like a local one, shows it in lthc status, and leaves no dependent pending", LONG, async () => {
     const dir = mkdtempSync(join(tmpdir(), "lthc-slurm-"));
     const spec = join(dir, "diverge.lth");
@@ -304,7 +338,10 @@ describeWith("slurm", slurmMissing(), "lthc run --on slurm", () => {
     expect(status.stdout).toMatch(
       /failed:\n {2}dense .* — .*diverged.* — slurm \d+ FAILED \(NonZeroExitCode\) exit 1:0, log \S+slurm-\d+\.out/,
     );
-    expect(status.stdout).toMatch(/blocked: dependency .* — slurm \d+ CANCELLED \(DependencyNeverSatisfied\)/);
+    // A dependent that never started has no log to point to.
+    expect(status.stdout).toMatch(
+      /blocked: dependency .* — slurm \d+ CANCELLED \(DependencyNeverSatisfied\), no log \(it never started\)/,
+    );
     // Rerunning submits nothing that would only fail again.
     const again = lthc("run", spec, "--store", storeDir, "--on", "slurm", ...CPU);
     expect(again.stdout).toContain("slurm: 0 submitted");

@@ -47,6 +47,18 @@ describe("plain reporter", () => {
     ]);
   });
 
+  it("says jobs that a stopped --wait leaves behind are still Slurm's, not that they never started", async () => {
+    const plan = finishedEvents[0];
+    if (plan.type !== "plan") throw new Error("the fixture starts with its plan");
+    const finish: ExecutorEvent = {
+      type: "finish",
+      counts: { waiting: 6, running: 1, done: 2, failed: 0, interrupted: 0 },
+      seconds: 5,
+    };
+    const lines = (await output("plain", [{ ...plan, backend: "slurm" }, finish])).trimEnd().split("\n");
+    expect(lines.at(-1)).toBe("finished in 5s: 2 done, 0 failed, 7 still queued or running in Slurm");
+  });
+
   it("counts jobs whose earlier failure would repeat apart from those to run", async () => {
     const plan = finishedEvents[0];
     if (plan.type !== "plan") throw new Error("the fixture starts with its plan");

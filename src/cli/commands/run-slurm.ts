@@ -9,14 +9,21 @@ import type { Plan } from "../../core/plan-types.js";
 import { UserError } from "../../core/user-error.js";
 import type { ExecutorEvent } from "../../runtime/executor-events.js";
 import { jobLabel } from "../../runtime/job-labels.js";
+import { preflight } from "../../runtime/preflight.js";
 import { followPlan } from "../../runtime/slurm/follow.js";
 import { mergeSettings, readSettingsFile, type SlurmSettings, splitArgs } from "../../runtime/slurm/settings.js";
 import { submitPlan } from "../../runtime/slurm/submit.js";
 import type { RunStore } from "../../runtime/store/store.js";
 import { chooseMode, createReporter } from "../ui/reporter.js";
+import { lthcHint } from "./hint.js";
 import { shownPath } from "./load-plan.js";
 
+/** squeue with room for lthc's job names (its default format cuts names at 8 characters). */
+export const SQUEUE_COMMAND = 'squeue --me -o "%.10i %.50j %.10T %.20R"';
+
 export interface SlurmRunOptions {
+  /** --store as given (for the commands the output suggests). */
+  store: string;
   partition?: string;
   gpusPerJob?: string;
   cpusPerJob?: string;
@@ -25,6 +32,8 @@ export interface SlurmRunOptions {
   account?: string;
   sbatch?: string;
   wait?: boolean;
+  /** false with --no-local-check: submit without looking for the datasets or loading the backend here. */
+  localCheck: boolean;
   backend?: string;
   dataDir?: string;
   retryFailed?: boolean;
@@ -66,6 +75,22 @@ export async function runOnSlurm(
   options: SlurmRunOptions,
 ): Promise<number> {
   const settings = mergeSettings(await readSettingsFile(store.dir), cliSettings(options));
+  // The store is on a file system every node sees, and Slurm jobs inherit this environment:
+  // a dataset missing here is, unless the user says otherwise, missing for every job.
+  const toSubmit: Plan["jobs"] = [];
+  for (const job of plan.jobs) if (!(await store.isDone(job.id))) toSubmit.push(job);
+  await preflight({
+    jobs: toSubmit,
+    store: store.dir,
+    dataDir: options.dataDir ? resolve(options.dataDir) : undefined,
+    datasets: options.localCheck,
+    // A login node often has no GPU: with --no-local-check the backend is left to the compute nodes too.
+    backend: options.localCheck ? options.backend : undefined,
+    hint:
+      "nothing was submitted; fix the above and run the same command again. Data that only the compute nodes " +
+      "see: pass --data-dir with a path the nodes see (checked here too), or --no-local-check to submit without " +
+      "looking for the datasets or loading --backend here (see docs/slurm.md)",
+  });
   const out = options.json ? process.stderr : process.stdout;
   const result = await submitPlan({
     plan,
@@ -92,8 +117,14 @@ export async function runOnSlurm(
     `slurm: ${result.submitted.length} submitted, ${result.inSlurm.length} already in Slurm, ` +
       `${result.done} done, ${result.notSubmitted.length} not submitted (store ${shownPath(store.dir)})\n`,
   );
+  const hint = { store: options.store, dataDir: options.dataDir, slurm: true };
   if (!options.wait) {
-    if (held > 0) out.write(`follow with \`lthc status ${file} --store ${shownPath(store.dir)}\` or squeue --me\n`);
+    if (held > 0) {
+      out.write(
+        `follow with ${lthcHint("status", file, hint)} or \`${SQUEUE_COMMAND}\`; ` +
+          `${lthcHint("cancel", file, hint)} cancels them\n`,
+      );
+    }
     return result.notSubmitted.length > 0 ? 1 : 0;
   }
   const reporter = createReporter({
@@ -112,6 +143,7 @@ export async function runOnSlurm(
       notSubmitted: new Map(result.notSubmitted.map((n) => [n.jobId, n.reason])),
       slurmJobs: held,
       signal: stop.signal,
+      rerun: lthcHint("run", file, hint),
     });
     exitCode = followed.exitCode;
     if (followed.failed.length > 0) exitCode = 1;
@@ -122,9 +154,12 @@ export async function runOnSlurm(
   if (exitCode === 0) {
     await (await import("./run-report.js")).afterRun({ file, text, plan, store, out, report: options.report });
   } else if (exitCode === 130) {
-    out.write(`stopped following; the jobs go on in Slurm (\`lthc cancel ${file}\` cancels them)\n`);
+    out.write(
+      `stopped following; the jobs not ended stay queued or running in Slurm: ${lthcHint("status", file, hint)} ` +
+        `shows them, ${lthcHint("cancel", file, hint)} cancels them, ${lthcHint("run", file, hint, ["--wait"])} follows them again\n`,
+    );
   } else {
-    out.write(`some job(s) failed; see \`lthc status ${file} --store ${shownPath(store.dir)}\`\n`);
+    out.write(`some job(s) failed; see ${lthcHint("status", file, hint)}\n`);
   }
   return exitCode;
 }

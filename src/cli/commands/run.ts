@@ -15,6 +15,7 @@ import { preflight } from "../../runtime/preflight.js";
 import { DEFAULT_STORE } from "../../runtime/store/layout.js";
 import { openStore, type RunStore } from "../../runtime/store/store.js";
 import { chooseMode, createReporter } from "../ui/reporter.js";
+import { lthcHint } from "./hint.js";
 import { loadPlan } from "./load-plan.js";
 import type { SlurmRunOptions } from "./run-slurm.js";
 
@@ -60,6 +61,10 @@ export function registerRun(program: Command): void {
     .option("--account <name>", "Slurm account to charge (--on slurm)")
     .option("--sbatch <options>", 'any other sbatch options, e.g. "--qos=high --constraint=a100" (--on slurm)')
     .option("--wait", "with --on slurm: follow the Slurm jobs to the end and write the report")
+    .option(
+      "--no-local-check",
+      "with --on slurm: submit without looking for the datasets or loading --backend on this machine (for data or GPUs only the compute nodes have)",
+    )
     .addHelpText(
       "after",
       "\nExit status: 0 every job done, 1 some job failed (or the spec has errors), 130 interrupted.\n" +
@@ -92,6 +97,12 @@ async function runCommand(file: string, options: RunOptions): Promise<number> {
   const jobs = parseJobs(options.jobs);
   if (options.on !== "local" && options.on !== "slurm") {
     throw new UserError(`--on ${options.on}: expected local or slurm`, "see docs/slurm.md for running on a cluster");
+  }
+  if (!options.localCheck && options.on !== "slurm") {
+    throw new UserError(
+      "--no-local-check is for --on slurm",
+      "a local run's workers see the same files as lthc run, so a missing dataset would fail every job",
+    );
   }
   // Loaded only when needed: it brings tfjs into this process, which only the workers need.
   if (options.backend) (await import("../../runtime/backend/select.js")).parseBackend(options.backend);
@@ -152,9 +163,9 @@ async function execution(
   if (result.exitCode === 0) {
     await (await import("./run-report.js")).afterRun({ file, text, plan, store, out, report: options.report });
   } else if (result.exitCode === 1) {
-    out.write(`${result.failed.length} job(s) failed; see \`lthc status ${file} --store ${options.store}\`\n`);
+    out.write(`${result.failed.length} job(s) failed; see ${lthcHint("status", file, options)}\n`);
   } else {
-    out.write(`interrupted; \`lthc run ${file}\` resumes\n`);
+    out.write(`interrupted; ${lthcHint("run", file, options)} resumes\n`);
   }
   return result.exitCode;
 }

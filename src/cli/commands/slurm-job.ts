@@ -20,10 +20,13 @@ import { execute } from "../../runtime/executor/executor.js";
 import { inProcessPool, type WorkerPool } from "../../runtime/executor/pool.js";
 import type { ExecutorEvent } from "../../runtime/executor-events.js";
 import type { JobOutcome } from "../../runtime/job-api.js";
+import { jobLabel } from "../../runtime/job-labels.js";
 import { requeue } from "../../runtime/slurm/commands.js";
 import { readRecord } from "../../runtime/slurm/record.js";
 import { keptCheckpointPath } from "../../runtime/store/layout.js";
 import { openStore } from "../../runtime/store/store.js";
+import { duration } from "../ui/format.js";
+
 import { createReporter } from "../ui/reporter.js";
 
 interface SlurmJobOptions {
@@ -55,7 +58,7 @@ function parseTime(text: string): TrainTime {
 }
 
 /** Stop a job once it has written the checkpoint at `until`: that ends this part. */
-function stoppingAt(pool: WorkerPool, path: string): WorkerPool {
+function stoppingAt(pool: WorkerPool, path: string, onReached: () => void): WorkerPool {
   return {
     ...pool,
     run(slot, assignment, onEvent) {
@@ -65,6 +68,7 @@ function stoppingAt(pool: WorkerPool, path: string): WorkerPool {
         onEvent(event);
         if (event.type === "checkpoint" && event.path === path) {
           reached = true;
+          onReached();
           // In this process the runner sees the abort before its next step: it ends exactly at `until`.
           handle?.abort();
         }
@@ -90,20 +94,40 @@ async function slurmJob(options: SlurmJobOptions): Promise<number> {
   const backend = await loadBackend(options.backend);
   const runner = await loadRunner(process.env.LTHC_RUNNER_MODULE);
   let pool = inProcessPool(runner, 1, backend);
-  if (until !== null) pool = stoppingAt(pool, keptCheckpointPath(store.paths(job.id).dir, until));
+  // Set when this part stopped where it was planned to stop: its end is then no interruption.
+  let partDone = false;
+  if (until !== null) {
+    pool = stoppingAt(pool, keptCheckpointPath(store.paths(job.id).dir, until), () => {
+      partDone = true;
+    });
+  }
 
   const reporter = createReporter({ mode: "plain" });
   let outcome: JobOutcome | null = null;
+  let signalled: "USR1" | "TERM" | null = null;
   const run = execute({
     plan: { jobs: [job] },
     store,
     pool,
     onEvent: (event: ExecutorEvent) => {
       if (event.type === "job-end") outcome = event.outcome;
+      if (until !== null && partDone && signalled === null) {
+        // The log of a part that reached its checkpoint reads as what it is, not as an interruption.
+        if (event.type === "job-end" && event.outcome.status === "interrupted") {
+          process.stdout.write(
+            `part done ${jobLabel(job)}: trained to its checkpoint at epoch ${until.epoch}; ` +
+              "the next Slurm part continues from there\n",
+          );
+          return;
+        }
+        if (event.type === "finish") {
+          process.stdout.write(`finished this part in ${duration(event.seconds)}\n`);
+          return;
+        }
+      }
       reporter.handle(event);
     },
   });
-  let signalled: "USR1" | "TERM" | null = null;
   const onUsr1 = () => {
     signalled = "USR1";
     process.stdout.write("SIGUSR1 from Slurm: saving a checkpoint, then requeueing\n");
@@ -136,7 +160,11 @@ async function slurmJob(options: SlurmJobOptions): Promise<number> {
   }
   if (ended?.status === "interrupted" || result.exitCode === 130) {
     if (signalled !== null) {
-      await markInterrupted(store, job.id, "cancelled in Slurm; `lthc run --on slurm` resumes it");
+      await markInterrupted(
+        store,
+        job.id,
+        `cancelled in Slurm; \`lthc run FILE --on slurm --store ${store.dir}\` resumes it`,
+      );
       return 143;
     }
     if (until !== null) {

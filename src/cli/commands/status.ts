@@ -75,7 +75,9 @@ export function formatProgress(p: PlanProgress, slurm: ReadonlyMap<string, Slurm
   section("failed", "failed", (j) => `— ${j.detail ?? "no reason recorded"}`);
   section("left", "left", (j) => {
     if (j.detail) return `— ${j.detail}`;
-    return j.epochsDone > 0 ? `${epochs(j)}, resumes on the next run` : "";
+    if (j.epochsDone === 0) return "";
+    // Slurm holds its next part (or its requeue): it goes on by itself, no run needed.
+    return slurm.get(j.id)?.active ? `${epochs(j)} so far` : `${epochs(j)}, resumes on the next run`;
   });
   const damaged = p.jobs.filter((j) => j.problems.length > 0);
   if (damaged.length > 0) {

@@ -42,7 +42,11 @@ export class PlainLines {
         const c = event.counts;
         const parts = [`${c.done} done`, `${c.failed} failed`];
         if (c.interrupted > 0) parts.push(`${c.interrupted} interrupted`);
-        if (c.waiting > 0) parts.push(`${c.waiting} not started`);
+        if (state.backend === "slurm") {
+          // Following Slurm jobs stopped, not the jobs: those not ended are still Slurm's.
+          const left = c.waiting + c.running;
+          if (left > 0) parts.push(`${left} still queued or running in Slurm`);
+        } else if (c.waiting > 0) parts.push(`${c.waiting} not started`);
         return `finished in ${duration(event.seconds)}: ${parts.join(", ")}`;
       }
     }

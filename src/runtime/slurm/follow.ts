@@ -24,6 +24,8 @@ export interface FollowOptions {
   /** Slurm jobs submitted or held, for the header line. */
   slurmJobs: number;
   pollMs?: number;
+  /** The command that submits the plan again, as failure reasons tell it (default: `lthc run --on slurm`). */
+  rerun?: string;
   /** Aborted: stop following (the Slurm jobs go on). */
   signal?: AbortSignal;
 }
@@ -91,7 +93,7 @@ export async function followPlan(options: FollowOptions): Promise<ExecuteResult>
         const after = await store.readStatus(job.id);
         outcome = {
           status: "failed",
-          reason: failureReason(job, after.kind === "ok" ? after.value : null, seen, byId),
+          reason: failureReason(job, after.kind === "ok" ? after.value : null, seen, byId, options.rerun),
         };
       }
       if (outcome !== null) {
@@ -117,6 +119,7 @@ function failureReason(
   status: { state: JobState; reason?: string } | null,
   seen: ReadonlyMap<string, Seen>,
   byId: ReadonlyMap<string, Job>,
+  rerun = "`lthc run --on slurm`",
 ): string {
   if (status?.state === "failed") return status.reason ?? "failed";
   const dep = job.dependsOn.find((d) => seen.get(d)?.state === "failed");
@@ -124,7 +127,7 @@ function failureReason(
     const label = byId.get(dep);
     return `skipped: dependency ${label ? jobLabel(label) : dep} [${dep}] failed`;
   }
-  return `no longer in Slurm and not finished${status?.reason ? ` (${status.reason})` : ""}; \`lthc run --on slurm\` submits it again`;
+  return `no longer in Slurm and not finished${status?.reason ? ` (${status.reason})` : ""}; ${rerun} submits it again`;
 }
 
 /** Epoch events for the epochs metrics.json shows beyond `known`; returns the new count. */
@@ -158,12 +161,22 @@ async function askSlurm(ids: string[], unanswered: number): Promise<Map<string, 
   }
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * Waits ms, or until signal aborts. The abort listener is removed when the timer fires:
+ * one long --wait sleeps hundreds of times on one signal, and listeners left behind pile
+ * up (Node warns with MaxListenersExceededWarning past 10).
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
+    if (signal?.aborted) return resolve();
+    const onAbort = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -1,5 +1,8 @@
 /** What Slurm says about a plan's jobs, for `lthc status`: state, why pending, where running, how it ended. */
+
+import { existsSync } from "node:fs";
 import type { Job } from "../../core/plan-types.js";
+
 import type { RunStore } from "../store/store.js";
 import { exitCode, isActive, jobStates, type SlurmJobState } from "./commands.js";
 import { readRecord, slurmLogPath } from "./record.js";
@@ -12,8 +15,10 @@ export interface SlurmView {
   nodes: string;
   /** For a job that ended: "<code>:<signal>". */
   exitCode?: string;
-  /** Slurm's output for this Slurm job, in the store beside the job. */
-  log: string;
+  /** Slurm still holds it (pending, running, requeued, completing): it goes on without another run. */
+  active: boolean;
+  /** Slurm's output for this Slurm job, in the store beside the job; null until Slurm has written it. */
+  log: string | null;
 }
 
 /**
@@ -40,12 +45,14 @@ export async function slurmViews(store: RunStore, jobs: readonly Job[]): Promise
       ids.find((id) => states.has(id) && states.get(id)?.state !== "COMPLETED") ??
       ids.at(-1)!;
     const state: SlurmJobState | undefined = states.get(pick);
+    const logPath = slurmLogPath(store.paths(jobId).dir, pick);
     const view: SlurmView = {
       slurmId: pick,
       state: state?.state ?? "UNKNOWN",
       reason: state?.reason ?? "",
       nodes: state?.nodes ?? "",
-      log: slurmLogPath(store.paths(jobId).dir, pick),
+      active: isActive(state),
+      log: existsSync(logPath) ? logPath : null,
     };
     if (state !== undefined && !isActive(state)) {
       const code = await exitCode(pick);
@@ -68,7 +75,7 @@ export function slurmViewText(v: SlurmView): string {
     default: {
       const why = v.reason && v.reason !== "None" ? ` (${v.reason})` : "";
       const code = v.exitCode && v.exitCode !== "0:0" ? ` exit ${v.exitCode}` : "";
-      return `slurm ${v.slurmId} ${v.state}${why}${code}, log ${v.log}`;
+      return `slurm ${v.slurmId} ${v.state}${why}${code}, ${v.log === null ? "no log (it never started)" : `log ${v.log}`}`;
     }
   }
 }
