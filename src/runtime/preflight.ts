@@ -11,6 +11,7 @@ import type { DatasetName } from "../core/config.js";
 import type { Job } from "../core/plan-types.js";
 import { UserError } from "../core/user-error.js";
 import { datasetHint, locateDataset } from "./data/locate.js";
+import { nativeProcessEnv } from "./setup/installed.js";
 
 export interface PreflightOptions {
   /** The jobs that are going to run (finished ones need nothing). */
@@ -72,7 +73,7 @@ async function storeProblem(store: string): Promise<string | null> {
 }
 
 /**
- * Activates the backend in a child process, as a worker will: libtensorflow writes its
+ * Activates the backend in a child process with a worker's environment, as a worker will: libtensorflow writes its
  * start-up log straight to file descriptor 2, whatever TF_CPP_MIN_LOG_LEVEL says, and holds
  * hundreds of MB, neither of which belongs in the process that draws the terminal UI.
  * Throws a UserError with the child's message and hint when the backend cannot load.
@@ -87,7 +88,10 @@ async function initBackendInChild(preference: string): Promise<void> {
       process.stdout.write(JSON.stringify({ message: e.message, hint: e.hint ?? null }));
       process.exitCode = 3;
     }`;
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  // The worker's environment (library path of a GPU setup, log level), or a GPU backend that
+  // loads in every worker would fail here.
+  const env = { ...process.env, ...nativeProcessEnv() };
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env });
   if (child.status === 0) return;
   if (child.status === 3) {
     const { message, hint } = JSON.parse(child.stdout) as { message: string; hint: string | null };
