@@ -26,7 +26,7 @@ function word(text: string): string {
  * --data-dir and --on; every verb takes --store. `extra` is appended as is.
  */
 export function lthcHint(
-  verb: "run" | "status" | "cancel",
+  verb: "run" | "status" | "cancel" | "results" | "report",
   file: string,
   options: HintOptions,
   extra: readonly string[] = [],

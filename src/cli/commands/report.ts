@@ -1,8 +1,10 @@
 /** `lthc report FILE`: pruning-accuracy plots (SVG, PNG), results.csv and report.md for a spec's results. */
+
 import { join, relative } from "node:path";
 import type { Command } from "commander";
 import { defaultReportDir, writeReportForPlan } from "../../runtime/report/write-report.js";
 import { DEFAULT_STORE } from "../../runtime/store/layout.js";
+import { lthcHint } from "./hint.js";
 import { loadPlan } from "./load-plan.js";
 
 interface ReportOptions {
@@ -28,7 +30,7 @@ export async function reportCommand(file: string, options: ReportOptions): Promi
     const store = shown(options.store);
     process.stderr.write(
       `note: ${written.finishedJobs} of ${written.totalJobs} jobs have finished in ${store}; ` +
-        `the report shows what there is (\`lthc run ${file} --store ${store}\` does the rest)\n`,
+        `the report shows what there is (${lthcHint("run", file, { store: options.store })} does the rest)\n`,
     );
   }
   process.stdout.write(`report: ${shown(join(outDir, "report.md"))} (${plots} plot${plots === 1 ? "" : "s"})\n`);

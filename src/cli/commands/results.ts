@@ -1,10 +1,12 @@
 /** `lthc results FILE`: one row per (job, epoch, test adversary) of a spec's plan, as CSV or JSON. */
+
 import { relative } from "node:path";
 import type { Command } from "commander";
 import { UserError } from "../../core/user-error.js";
 import { loadResults } from "../../runtime/report/load.js";
 import { toCsv, toJson } from "../../runtime/report/table.js";
 import { DEFAULT_STORE } from "../../runtime/store/layout.js";
+import { lthcHint } from "./hint.js";
 import { loadPlan } from "./load-plan.js";
 
 interface ResultsOptions {
@@ -28,7 +30,7 @@ export async function resultsCommand(file: string, options: ResultsOptions): Pro
   if (rows.length === 0) {
     const store = relative(process.cwd(), options.store) || ".";
     process.stderr.write(
-      `no results for ${file} in ${store} yet (\`lthc run ${file} --store ${store}\` produces them)\n`,
+      `no results for ${file} in ${store} yet (${lthcHint("run", file, { store: options.store })} produces them)\n`,
     );
   }
   process.stdout.write(format === "csv" ? toCsv(rows) : toJson(rows));
