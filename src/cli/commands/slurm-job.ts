@@ -26,8 +26,8 @@ import { readRecord } from "../../runtime/slurm/record.js";
 import { keptCheckpointPath } from "../../runtime/store/layout.js";
 import { openStore } from "../../runtime/store/store.js";
 import { duration } from "../ui/format.js";
-
 import { createReporter } from "../ui/reporter.js";
+import { lthcHint } from "./hint.js";
 
 interface SlurmJobOptions {
   store: string;
@@ -163,7 +163,7 @@ async function slurmJob(options: SlurmJobOptions): Promise<number> {
       await markInterrupted(
         store,
         job.id,
-        `cancelled in Slurm; \`lthc run FILE --on slurm --store ${store.dir}\` resumes it`,
+        `cancelled in Slurm; ${lthcHint("run", "FILE", { store: store.dir, slurm: true })} resumes it`,
       );
       return 143;
     }
