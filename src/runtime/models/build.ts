@@ -1,5 +1,6 @@
 /** buildModel: a config, the dataset's shape and statistics, and a seed give a Model. */
 import type { ModelConfig } from "../../core/config.js";
+import { relu } from "../ops/relu.js";
 import { tf } from "../tf.js";
 import { modelSpec, resnetBlocks } from "./architectures.js";
 import type { Model } from "./model.js";
@@ -16,14 +17,14 @@ export interface ModelDataInfo {
 function resnetForward(depth: number, width: number): ForwardFn {
   const { blocks } = resnetBlocks(depth, width);
   return (x: tf.Tensor4D, l: Layers) => {
-    let h = tf.relu(l.bn(l.conv(x, "conv0", 1), "bn0"));
+    let h = relu(l.bn(l.conv(x, "conv0", 1), "bn0"));
     for (const b of blocks) {
       const y = l.bn(
-        l.conv(tf.relu(l.bn(l.conv(h, `${b.name}.conv1`, b.stride), `${b.name}.bn1`)), `${b.name}.conv2`, 1),
+        l.conv(relu(l.bn(l.conv(h, `${b.name}.conv1`, b.stride), `${b.name}.bn1`)), `${b.name}.conv2`, 1),
         `${b.name}.bn2`,
       );
       const shortcut = b.projection ? l.bn(l.conv(h, `${b.name}.shortcut`, b.stride), `${b.name}.shortcut_bn`) : h;
-      h = tf.relu(tf.add(y, shortcut)) as tf.Tensor4D;
+      h = relu(tf.add(y, shortcut)) as tf.Tensor4D;
     }
     const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
     return l.dense(pooled, "fc");
@@ -34,7 +35,7 @@ function lenetForward(hidden: number[]): ForwardFn {
   return (x: tf.Tensor4D, l: Layers) => {
     let h = tf.reshape(x, [x.shape[0], -1]) as tf.Tensor2D;
     hidden.forEach((_, i) => {
-      h = tf.relu(l.dense(h, `fc${i + 1}`));
+      h = relu(l.dense(h, `fc${i + 1}`));
     });
     return l.dense(h, `fc${hidden.length + 1}`);
   };
@@ -44,10 +45,10 @@ function convnetForward(channels: number[]): ForwardFn {
   return (x: tf.Tensor4D, l: Layers) => {
     let h = x;
     channels.forEach((_, i) => {
-      h = tf.maxPool(tf.relu(l.conv(h, `conv${i + 1}`, 1)), 2, 2, "valid");
+      h = tf.maxPool(relu(l.conv(h, `conv${i + 1}`, 1)), 2, 2, "valid");
     });
     const flat = tf.reshape(h, [h.shape[0], -1]) as tf.Tensor2D;
-    return l.dense(tf.relu(l.dense(flat, "fc1")), "fc2");
+    return l.dense(relu(l.dense(flat, "fc1")), "fc2");
   };
 }
 

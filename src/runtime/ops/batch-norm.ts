@@ -7,6 +7,7 @@
  * full-size passes as possible.
  */
 import { tf } from "../tf.js";
+import { BATCH_NORM_INFERENCE, BATCH_NORM_TRAIN, onTensorflowBackend } from "./tensorflow-kernels.js";
 
 export interface BatchNormTrainResult {
   y: tf.Tensor4D;
@@ -47,6 +48,7 @@ export function batchNormTrain(
   beta: tf.Tensor1D,
   eps: number,
 ): BatchNormTrainResult {
+  if (onTensorflowBackend()) return fusedBatchNormTrain(x, gamma, beta, eps);
   const { mean, variance } = channelMoments(x);
   const y = normalize(x, gamma, beta, mean, variance, eps, trainBackward);
   return { y, mean, variance };
@@ -142,7 +144,34 @@ export function batchNormInfer(
   variance: tf.Tensor1D,
   eps: number,
 ): tf.Tensor4D {
+  if (onTensorflowBackend()) {
+    const outs = tf
+      .engine()
+      .runKernel(
+        BATCH_NORM_INFERENCE,
+        { x, scale: gamma, offset: beta, mean, variance },
+        { epsilon: eps },
+      ) as tf.Tensor[];
+    tf.dispose(outs.slice(1));
+    return outs[0] as tf.Tensor4D;
+  }
   return normalize(x, gamma, beta, mean, variance, eps, inferBackward);
+}
+
+/**
+ * Training-mode BN as libtensorflow's FusedBatchNormV3 (its gradient is FusedBatchNormGradV3,
+ * see tensorflow-kernels.ts). TensorFlow returns the batch variance Bessel-corrected (×M/(M−1),
+ * M = N·H·W) for its running average; lthc's contract is the biased one, so it is scaled back.
+ */
+function fusedBatchNormTrain(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): BatchNormTrainResult {
+  const outs = tf
+    .engine()
+    .runKernel(BATCH_NORM_TRAIN, { x, scale: gamma, offset: beta }, { epsilon: eps }) as tf.Tensor[];
+  const [y, mean, corrected] = outs;
+  const m = x.size / x.shape[3];
+  const variance = tf.tidy(() => (m > 1 ? tf.mul(corrected, (m - 1) / m) : tf.zerosLike(corrected))) as tf.Tensor1D;
+  tf.dispose(outs.slice(2));
+  return { y: y as tf.Tensor4D, mean: mean as tf.Tensor1D, variance };
 }
 
 /** Statistics are constants here: dx = γ·s·dy. */
