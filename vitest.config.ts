@@ -11,6 +11,7 @@ import { defineConfig } from "vitest/config";
 const ON_CPU = [
   "test/backend/batch-norm.test.ts",
   "test/backend/relu.test.ts",
+  "test/backend/conv-bn.test.ts",
   "test/attack/pgd.test.ts",
   "test/train/train-step.test.ts",
   "test/checkpoint/checkpoint.test.ts",

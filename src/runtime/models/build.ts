@@ -17,14 +17,13 @@ export interface ModelDataInfo {
 function resnetForward(depth: number, width: number): ForwardFn {
   const { blocks } = resnetBlocks(depth, width);
   return (x: tf.Tensor4D, l: Layers) => {
-    let h = relu(l.bn(l.conv(x, "conv0", 1), "bn0"));
+    let h = l.convBn(x, "conv0", "bn0", { stride: 1, relu: true });
     for (const b of blocks) {
-      const y = l.bn(
-        l.conv(relu(l.bn(l.conv(h, `${b.name}.conv1`, b.stride), `${b.name}.bn1`)), `${b.name}.conv2`, 1),
-        `${b.name}.bn2`,
-      );
-      const shortcut = b.projection ? l.bn(l.conv(h, `${b.name}.shortcut`, b.stride), `${b.name}.shortcut_bn`) : h;
-      h = relu(tf.add(y, shortcut)) as tf.Tensor4D;
+      const a = l.convBn(h, `${b.name}.conv1`, `${b.name}.bn1`, { stride: b.stride, relu: true });
+      const shortcut = b.projection
+        ? l.convBn(h, `${b.name}.shortcut`, `${b.name}.shortcut_bn`, { stride: b.stride, relu: false })
+        : h;
+      h = l.convBn(a, `${b.name}.conv2`, `${b.name}.bn2`, { stride: 1, relu: true, residual: shortcut });
     }
     const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
     return l.dense(pooled, "fc");

@@ -4,6 +4,8 @@
  * running-statistics update. Architectures supply only their forward pass.
  */
 import { batchNormInfer, batchNormTrain } from "../ops/batch-norm.js";
+import { type ConvBnOptions, convBnInference } from "../ops/conv-bn.js";
+import { relu } from "../ops/relu.js";
 import { deriveSeed, Rng } from "../rng.js";
 import { tf } from "../tf.js";
 import type { BatchStat, BnMode, ForwardResult, Model, ModelParam } from "./model.js";
@@ -34,6 +36,11 @@ function initialValues(spec: ParamSpec, seed: number): Float32Array {
 export interface Layers {
   conv(x: tf.Tensor4D, name: string, stride: number): tf.Tensor4D;
   bn(x: tf.Tensor4D, name: string): tf.Tensor4D;
+  /**
+   * [relu](bn(conv(x)) [+ residual]): the same as composing conv, bn, add and relu, and one
+   * fused kernel where the backend has it (BN with running statistics, native CPU backend).
+   */
+  convBn(x: tf.Tensor4D, conv: string, bn: string, o: ConvBnOptions): tf.Tensor4D;
   dense(x: tf.Tensor2D, name: string): tf.Tensor2D;
 }
 
@@ -108,6 +115,16 @@ export class Network implements Model {
         this.lastCount.set(name, count);
         batchStats.push({ layer: name, mean: r.mean, variance: r.variance, count });
         return r.y;
+      },
+      convBn: (t, conv, bnName, o) => {
+        if (bn === "running" && !this.byName.has(`${conv}.bias`)) {
+          const v = (suffix: string) => this.variable(`${bnName}.${suffix}`) as tf.Tensor1D;
+          const filter = this.variable(`${conv}.kernel`) as tf.Tensor4D;
+          return convBnInference(t, filter, v("gamma"), v("beta"), v("mean"), v("variance"), BN_EPSILON, o);
+        }
+        let y = layers.bn(layers.conv(t, conv, o.stride), bnName);
+        if (o.residual) y = tf.add(y, o.residual);
+        return o.relu ? relu(y) : y;
       },
     };
     const normalised = tf.mul(tf.sub(x, this.normMean), this.normInvStd) as tf.Tensor4D;

@@ -25,12 +25,13 @@ interface TensorflowBinding {
   TF_ATTR_FLOAT: number;
   TF_ATTR_BOOL: number;
   TF_ATTR_STRING: number;
+  TF_ATTR_INT: number;
 }
 
 interface OpAttr {
   name: string;
   type: number;
-  value: number | boolean | string;
+  value: number | boolean | string | number[] | string[];
 }
 
 /** The parts of tfjs-node's NodeJSKernelBackend that the kernels use. */
@@ -83,6 +84,8 @@ const RELU_GRAD = "lthc.ReluGrad";
 export const BATCH_NORM_TRAIN = "lthc.FusedBatchNormTrain";
 export const BATCH_NORM_INFERENCE = "lthc.FusedBatchNormInference";
 const BATCH_NORM_GRAD = "lthc.FusedBatchNormGrad";
+export const CONV_BN_INFERENCE = "lthc.FusedConvBnInference";
+export const CONV_BN_ADD_INFERENCE = "lthc.FusedConvBnAddInference";
 
 /** Attributes of FusedBatchNormV3 and FusedBatchNormGradV3 (NHWC, float32 throughout). */
 function batchNormAttrs(b: TensorflowBackend, epsilon: number, training: boolean): OpAttr[] {
@@ -210,5 +213,195 @@ export function registerTensorflowKernels(): void {
     inputsToSave: ["x", "scale", "mean", "variance"],
     outputsToSave: [false, false, false, false, false, true],
     gradFunc: gradOf(false),
+  });
+  registerFusedConvKernels();
+}
+
+/**
+ * Attributes of oneDNN's fused convolution (`_MklNativeFusedConv2D`, the kernel TensorFlow's
+ * own graph optimiser substitutes for Conv2D + BatchNorm/BiasAdd (+ Add) (+ Relu) on CPU). It
+ * is an internal op: the `_kernel` label selects oneDNN's registration, and its list
+ * attributes need the list support that `lthc setup native` adds to tfjs-node's binding.
+ */
+function fusedConvAttrs(
+  b: TensorflowBackend,
+  fusedOps: string[],
+  numArgs: number,
+  stride: number,
+  eps: number,
+): OpAttr[] {
+  return [
+    floatType(b, "T"),
+    { name: "TArgs", type: b.binding.TF_ATTR_TYPE, value: new Array<number>(numArgs).fill(b.binding.TF_FLOAT) },
+    { name: "num_args", type: b.binding.TF_ATTR_INT, value: numArgs },
+    { name: "strides", type: b.binding.TF_ATTR_INT, value: [1, stride, stride, 1] },
+    { name: "padding", type: b.binding.TF_ATTR_STRING, value: "SAME" },
+    { name: "data_format", type: b.binding.TF_ATTR_STRING, value: "NHWC" },
+    { name: "dilations", type: b.binding.TF_ATTR_INT, value: [1, 1, 1, 1] },
+    { name: "fused_ops", type: b.binding.TF_ATTR_STRING, value: fusedOps },
+    { name: "epsilon", type: b.binding.TF_ATTR_FLOAT, value: eps },
+    { name: "_kernel", type: b.binding.TF_ATTR_STRING, value: "MklNameChangeOp" },
+  ];
+}
+
+interface ConvBnAttrs {
+  stride: number;
+  relu: boolean;
+  epsilon: number;
+}
+
+function convBnAttrs(attrs: tf.NamedAttrMap | undefined): ConvBnAttrs {
+  const stride = attrs?.stride;
+  if (typeof stride !== "number") throw new Error("fused conv kernel called without a numeric stride");
+  return { stride, relu: attrs?.relu === true, epsilon: epsilonOf(attrs) };
+}
+
+/** BN with running statistics as a per-output-channel scale s = γ/√(σ²+ε) and shift β − μ·s. */
+function foldedBatchNorm(
+  scale: tf.Tensor,
+  offset: tf.Tensor,
+  mean: tf.Tensor,
+  variance: tf.Tensor,
+  eps: number,
+): { s: tf.Tensor; shift: tf.Tensor } {
+  const s = tf.mul(scale, tf.rsqrt(tf.add(variance, eps)));
+  return { s, shift: tf.sub(offset, tf.mul(mean, s)) };
+}
+
+/**
+ * Gradients of y = [relu](BN(z) [+ residual]), z = conv(x, W), BN with running statistics
+ * (μ, σ², γ, β): with g = ReluGrad(dy, y) (or dy), r = 1/√(σ²+ε), s = γ·r, sums over N·H·W:
+ *   d residual = g;  dx = conv_transpose(g, W·s) (BN contributes dBN/dz = s per channel);
+ *   dW = conv_backprop_filter(x, g·s);  dβ = Σg;  dγ = Σg·(z−μ)·r;  dμ = −Σg·s;
+ *   dσ² = −½·Σg·(z−μ)·γ·r³.
+ * Each is computed only if asked for (PGD asks for x alone); z is recomputed for dγ and dσ².
+ * (tfjs cannot nest tf.grad inside a gradient, so these are written out.)
+ */
+function convBnGradient(
+  dy: tf.Tensor,
+  saved: tf.Tensor[],
+  attrs: tf.NamedAttrMap,
+  withResidual: boolean,
+): Record<string, () => tf.Tensor> {
+  const a = convBnAttrs(attrs);
+  const [x, filter, scale, mean, variance, y] = saved as [
+    tf.Tensor4D,
+    tf.Tensor4D,
+    tf.Tensor1D,
+    tf.Tensor1D,
+    tf.Tensor1D,
+    tf.Tensor4D,
+  ];
+  const g = (a.relu ? tf.engine().runKernel(RELU_GRAD, { dy, y }) : dy) as tf.Tensor4D;
+  const r = () => tf.rsqrt(tf.add(variance, a.epsilon));
+  const s = () => tf.mul(scale, r());
+  const centred = () => tf.sub(tf.conv2d(x, filter, a.stride, "same"), mean);
+  const channelSum = (t: tf.Tensor) => tf.sum(t, [0, 1, 2]);
+  const grads: Record<string, () => tf.Tensor> = {
+    x: () => tf.conv2dTranspose(g, tf.mul(filter, s()) as tf.Tensor4D, x.shape, a.stride, "same"),
+    filter: () =>
+      tf
+        .engine()
+        .runKernel(
+          "Conv2DBackpropFilter",
+          { x, dy: tf.mul(g, s()) },
+          { strides: a.stride, pad: "same", dataFormat: "NHWC", filterShape: filter.shape },
+        ) as tf.Tensor,
+    offset: () => channelSum(g),
+    scale: () => tf.mul(channelSum(tf.mul(g, centred())), r()),
+    mean: () => tf.neg(tf.mul(channelSum(g), s())),
+    variance: () => tf.mul(channelSum(tf.mul(g, centred())), tf.mul(tf.mul(scale, tf.pow(r(), 3)), -0.5)),
+  };
+  if (withResidual) grads.residual = () => tf.clone(g);
+  return grads;
+}
+
+let fusedConv: boolean | null = null;
+
+/**
+ * Whether oneDNN's fused convolution can be called here: libtensorflow built with oneDNN
+ * (the CPU wheel; the GPU build has no such kernel) and a binding with list attributes.
+ * Probed once per process on a tiny input; any failure means the unfused path.
+ */
+export function fusedConvAvailable(): boolean {
+  if (!onTensorflowBackend()) return false;
+  if (fusedConv === null) {
+    try {
+      tf.tidy(() => {
+        const one = tf.ones([1]);
+        const x = tf.ones([1, 2, 2, 1]);
+        const inputs = { x, filter: tf.ones([1, 1, 1, 1]), scale: one, offset: one, mean: one, variance: one };
+        // Every fusion the model uses: BN + ReLU, BN alone (projection shortcuts), BN + Add + ReLU.
+        for (const relu of [true, false]) {
+          tf.engine().runKernel(CONV_BN_INFERENCE, inputs, { stride: 1, relu, epsilon: 1e-5 });
+        }
+        tf.engine().runKernel(
+          CONV_BN_ADD_INFERENCE,
+          { ...inputs, residual: x },
+          { stride: 1, relu: true, epsilon: 1e-5 },
+        );
+      });
+      fusedConv = true;
+    } catch {
+      fusedConv = false;
+    }
+  }
+  return fusedConv;
+}
+
+function registerFusedConvKernels(): void {
+  tf.registerKernel({
+    kernelName: CONV_BN_INFERENCE,
+    backendName: "tensorflow",
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const b = asTensorflow(backend);
+      const a = convBnAttrs(attrs);
+      return b.executeSingleOutput(
+        "_MklNativeFusedConv2D",
+        fusedConvAttrs(b, a.relu ? ["FusedBatchNorm", "Relu"] : ["FusedBatchNorm"], 4, a.stride, a.epsilon),
+        ordered(inputs, ["x", "filter", "scale", "offset", "mean", "variance"]),
+      );
+    },
+  });
+  tf.registerKernel({
+    kernelName: CONV_BN_ADD_INFERENCE,
+    backendName: "tensorflow",
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const b = asTensorflow(backend);
+      const a = convBnAttrs(attrs);
+      const [x, filter, scale, offset, mean, variance, residual] = ordered(inputs, [
+        "x",
+        "filter",
+        "scale",
+        "offset",
+        "mean",
+        "variance",
+        "residual",
+      ]) as tf.Tensor[];
+      // oneDNN fuses a residual add only after a bias: BN with running statistics is folded
+      // into the filter (W·s) and a bias (β − μ·s), as TensorFlow's graph optimiser does.
+      return tf.tidy(() => {
+        const { s, shift } = foldedBatchNorm(scale, offset, mean, variance, a.epsilon);
+        return b.executeSingleOutput(
+          "_MklNativeFusedConv2D",
+          fusedConvAttrs(b, a.relu ? ["BiasAdd", "Add", "Relu"] : ["BiasAdd", "Add"], 2, a.stride, a.epsilon),
+          [x, tf.mul(filter, s), shift, residual],
+        );
+      });
+    },
+  });
+  // β is not needed by any gradient (dβ = Σg).
+  const saveAll = ["x", "filter", "scale", "mean", "variance"];
+  tf.registerGradient({
+    kernelName: CONV_BN_INFERENCE,
+    inputsToSave: saveAll,
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => convBnGradient(dy as tf.Tensor, saved, attrs, false),
+  });
+  tf.registerGradient({
+    kernelName: CONV_BN_ADD_INFERENCE,
+    inputsToSave: saveAll,
+    outputsToSave: [true],
+    gradFunc: (dy, saved, attrs) => convBnGradient(dy as tf.Tensor, saved, attrs, true),
   });
 }

@@ -9,7 +9,8 @@
  * 2. The package files: `npm install --no-save --ignore-scripts` of the package
  *    (npm ci leaves the optional dependency out when its install script fails).
  * 3. The N-API binding, built once per cache with node-gyp against the wheel's
- *    headers and libraries, copied into the package's `lib/napi-v<N>/`; the
+ *    headers and libraries (its source patched for list attributes first, see
+ *    binding-patch.ts), copied into the package's `lib/napi-v<N>/`; the
  *    package's `deps/lib` links to the cached libraries (the binding's rpath is
  *    `$ORIGIN/../../deps/lib`).
  * 4. A child process loads the package and reports TF_Version; only then is the
@@ -37,6 +38,7 @@ import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { UserError } from "../../core/user-error.js";
 import { writeFileAtomic } from "../atomic.js";
+import { BINDING_PATCH_REVISION, patchBindingSource } from "./binding-patch.js";
 import {
   bindingPath,
   lthcRoot,
@@ -429,7 +431,7 @@ function ensureBinding(
   const file = join(
     cacheDir,
     "bindings",
-    `${spec.package.replace("@tensorflow/", "")}-${spec.packageVersion}-napi-v${napi}-${process.platform}-${process.arch}`,
+    `${spec.package.replace("@tensorflow/", "")}-${spec.packageVersion}-lthc${BINDING_PATCH_REVISION}-napi-v${napi}-${process.platform}-${process.arch}`,
     "tfjs_binding.node",
   );
   if (!o.force && existsSync(file)) return { file, outcome: "cached" };
@@ -442,6 +444,8 @@ function ensureBinding(
   try {
     cpSync(join(pkgDir, "binding.gyp"), join(build, "binding.gyp"));
     cpSync(join(pkgDir, "binding"), join(build, "binding"), { recursive: true });
+    const source = join(build, "binding", "tfjs_backend.cc");
+    writeFileSync(source, patchBindingSource(readFileSync(source, "utf8")));
     symlinkSync(join(cacheDir, "site", "tensorflow", "include"), join(build, "deps", "include"));
     symlinkSync(join(cacheDir, "site", "tensorflow"), join(build, "deps", "lib"));
     const nodeHeaders = join(dirname(process.execPath), "..", "include", "node", "node_api.h");
