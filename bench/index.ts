@@ -30,8 +30,19 @@ async function runBench(name: string, args: string[]): Promise<boolean> {
 }
 
 async function main(argv: string[]): Promise<void> {
-  const names = argv.filter((arg) => !arg.startsWith("-"));
-  const flags = argv.filter((arg) => arg.startsWith("-"));
+  // Names are the positional arguments; a flag's value (`--backend node`) stays with the flags.
+  const names: string[] = [];
+  const flags: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith("-")) {
+      names.push(arg);
+      continue;
+    }
+    flags.push(arg);
+    const next = argv[i + 1];
+    if (next !== undefined && !next.startsWith("-") && !KNOWN.includes(next)) flags.push(argv[++i]);
+  }
   for (const name of names.length > 0 ? names : KNOWN) {
     const ran = await runBench(name, flags);
     if (!ran && names.length > 0) {
