@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import type { DatasetName } from "../../core/config.js";
 import { describeEnvironment, type Environment } from "../../runtime/backend/environment.js";
 import { type LocateResult, locateDatasets } from "../../runtime/data/locate.js";
+import { BINDING_PATCH_REVISION } from "../../runtime/setup/binding-patch.js";
 
 interface DoctorOptions {
   dataDir?: string;
@@ -29,6 +30,12 @@ function formatEnvironment(env: Environment): string[] {
     lines.push(
       `  ${r.variant === "cpu" ? "node" : "gpu"}: libtensorflow ${r.tensorflowVersion} from ${r.wheels[0]?.file ?? "?"} (sha256 ${r.wheels[0]?.sha256.slice(0, 12) ?? "?"}…), set up by lthc setup ${r.variant === "cpu" ? "native" : "gpu"} on ${r.setUpAt.slice(0, 10)}; libraries in ${r.cacheDir}`,
     );
+    // oneDNN's fused convolution exists only in the CPU build; the GPU build never uses it.
+    if (r.variant === "cpu" && (r.bindingPatchRevision ?? 0) < BINDING_PATCH_REVISION) {
+      lines.push(
+        "    its binding predates lthc's list-attribute patch, so the fused convolution is off (slower inference and PGD): run lthc setup native again",
+      );
+    }
   }
   if (env.gpu) {
     lines.push(`  gpu: CUDA runtime ${env.gpu.cuda ?? "unknown"}, cuDNN ${env.gpu.cudnn ?? "unknown"}`);

@@ -24,6 +24,11 @@ export interface SetupRecord {
   libraryDirs: string[];
   /** The built N-API binding. */
   binding: string;
+  /**
+   * Revision of lthc's patch to the binding source (binding-patch.ts) it was built with;
+   * absent in records written before the patch existed.
+   */
+  bindingPatchRevision?: number;
   /** ISO time of the setup. */
   setUpAt: string;
 }

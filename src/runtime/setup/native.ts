@@ -557,6 +557,7 @@ export async function setupNative(options: SetupOptions): Promise<SetupResult> {
     cacheDir,
     libraryDirs: manifest.libraryDirs,
     binding,
+    bindingPatchRevision: BINDING_PATCH_REVISION,
     setUpAt: new Date().toISOString(),
   };
   const loaded = await step("load check", () => {
