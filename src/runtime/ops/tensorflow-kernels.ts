@@ -321,10 +321,13 @@ let fusedConv: boolean | null = null;
 /**
  * Whether oneDNN's fused convolution can be called here: libtensorflow built with oneDNN
  * (the CPU wheel; the GPU build has no such kernel) and a binding with list attributes.
- * Probed once per process on a tiny input; any failure means the unfused path.
+ * Probed once per process on a tiny input; any failure means the unfused path, as does
+ * LTHC_FUSED_CONV=0 in the environment.
  */
 export function fusedConvAvailable(): boolean {
   if (!onTensorflowBackend()) return false;
+  // An escape hatch for comparing numerics (and a test's reference): the separate ops.
+  if (process.env.LTHC_FUSED_CONV === "0") return false;
   if (fusedConv === null) {
     try {
       tf.tidy(() => {
