@@ -48,6 +48,11 @@ export type JobOutcome =
       seconds: number;
       /** Mask jobs: the mask's per-layer counts, in parameter order (absent in older stores). */
       layers?: LayerDensity[];
+      /**
+       * What computed it (activeEngine(): backend, libtensorflow version, fused convolution on or
+       * off); absent in older stores. Not part of the job's identity.
+       */
+      engine?: string;
     }
   | {
       status: "failed";

@@ -3,7 +3,7 @@
  * metrics on wasm and native side by side.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
@@ -44,6 +44,11 @@ function runOn(backend: string, dir: string, spec: string): Row[] {
   expect(run.code).toBe(0);
   expect(run.stdout.split("\n")[0]).toMatch(new RegExp(`^plan: 6 jobs .* backend ${backend}$`));
   expect(run.stdout).toMatch(/finished in \d+s: 6 done, 0 failed/);
+  // Each finished job records what computed it (the report warns when a store mixes engines).
+  for (const id of readdirSync(join(store, "jobs"))) {
+    const result = JSON.parse(readFileSync(join(store, "jobs", id, "result.json"), "utf8")) as { engine?: string };
+    expect(result.engine).toBe(backend === "node" ? "tensorflow (libtensorflow 2.21.0; fused convolution on)" : "wasm");
+  }
   const results = lthc("results", spec, "--store", store, "--format", "json");
   expect(results.code).toBe(0);
   return JSON.parse(results.stdout) as Row[];

@@ -25,7 +25,9 @@ describeWith("native", nativeMissing(), "lthc setup native, again", () => {
     // Built with the list-attribute patch that the fused convolution needs.
     expect(out.record.bindingPatchRevision).toBe(BINDING_PATCH_REVISION);
     const doctor = spawnSync(process.execPath, ["bin/lthc.js", "doctor"], { encoding: "utf8" });
-    expect(doctor.stdout).toMatch(/✓ node\s+@tensorflow\/tfjs-node: available \(libtensorflow 2\.21\.0\)/);
+    expect(doctor.stdout).toMatch(
+      /✓ node\s+@tensorflow\/tfjs-node: available \(libtensorflow 2\.21\.0; fused convolution on\)/,
+    );
     expect(doctor.stdout).toMatch(
       /node: libtensorflow 2\.21\.0 from tensorflow_cpu-2\.21\.0-.*set up by lthc setup native/,
     );

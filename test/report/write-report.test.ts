@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -114,6 +114,38 @@ describe("writeReportForPlan", () => {
       expect(r).toMatchObject({ epoch: 0, adversary: "", accuracy: null });
       expect(r.reason).toContain(`[${dense.id}] failed — fix that job's failure`);
     }
+  });
+
+  it("says which engine computed the results, and warns loudly when a store mixes engines", async () => {
+    const setEngine = async (store: string, engine: (index: number) => string | undefined) => {
+      let i = 0;
+      for (const job of plan.jobs) {
+        const file = join(store, "jobs", job.id, "result.json");
+        const result = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
+        const e = engine(i++);
+        if (e === undefined) delete result.engine;
+        else result.engine = e;
+        await writeFile(file, JSON.stringify(result));
+      }
+    };
+    const report = async (store: string) => {
+      const outDir = `${store}-out`;
+      await writeReportForPlan({ plan, specFile: "tiny.lth", store, outDir });
+      return readFile(join(outDir, "report.md"), "utf8");
+    };
+    const native = "tensorflow (libtensorflow 2.21.0; fused convolution on)";
+    const store = join(dir, "engines");
+    await writeStore(store, plan);
+    // Results from before engines were recorded: nothing is claimed.
+    expect(await report(store)).not.toMatch(/Computed on/);
+    await setEngine(store, () => native);
+    const one = await report(store);
+    expect(one).toMatch(/^Computed on tensorflow \(libtensorflow 2\.21\.0; fused convolution on\) \(\d+ jobs\)\.$/m);
+    expect(one).not.toContain("more than one engine");
+    await setEngine(store, (i) => (i % 3 === 0 ? "wasm" : native));
+    const mixed = await report(store);
+    expect(mixed).toContain("**Computed on more than one engine**: ");
+    expect(mixed).toMatch(/wasm \(\d+ jobs?\)/);
   });
 
   it("draws no plot for a group without finished pruned runs", async () => {

@@ -6,6 +6,7 @@
  */
 
 import { UserError } from "../../core/user-error.js";
+import { fusedConvAvailable, fusedConvDisabled } from "../ops/tensorflow-kernels.js";
 import { nativeSetupMissing } from "../setup/installed.js";
 import { tf } from "../tf.js";
 import { registerWasmTrainingKernels } from "./wasm-kernels.js";
@@ -135,7 +136,24 @@ export function activeTensorflowVersion(): string | null {
 
 function activeDetail(): string {
   const version = activeTensorflowVersion();
-  return version ? `ok (libtensorflow ${version})` : "ok";
+  return version ? `ok (libtensorflow ${version}; ${fusedConvState()})` : "ok";
+}
+
+/** Whether the native CPU backend's fused convolution is in use, and if not why (see tensorflow-kernels.ts). */
+function fusedConvState(): string {
+  if (fusedConvAvailable()) return "fused convolution on";
+  if (fusedConvDisabled()) return "fused convolution off: LTHC_FUSED_CONV";
+  return "fused convolution unavailable";
+}
+
+/**
+ * What computes on the active backend, in one line for a job's result record: the backend,
+ * and on the 'tensorflow' one its libtensorflow version and whether the fused convolution
+ * runs (the two give results that differ in rounding, docs/backends.md).
+ */
+export function activeEngine(): string {
+  const version = activeTensorflowVersion();
+  return version ? `tensorflow (libtensorflow ${version}; ${fusedConvState()})` : tf.getBackend();
 }
 
 /**

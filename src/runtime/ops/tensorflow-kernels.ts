@@ -319,6 +319,14 @@ function convBnGradient(
 let fusedConv: boolean | null = null;
 
 /**
+ * LTHC_FUSED_CONV=0 (or false, off, no) in the environment: use the separate ops. An escape
+ * hatch for comparing numerics, and the reference in tests.
+ */
+export function fusedConvDisabled(): boolean {
+  return ["0", "false", "off", "no"].includes((process.env.LTHC_FUSED_CONV ?? "").trim().toLowerCase());
+}
+
+/**
  * Whether oneDNN's fused convolution can be called here: libtensorflow built with oneDNN
  * (the CPU wheel; the GPU build has no such kernel) and a binding with list attributes.
  * Probed once per process on a tiny input; any failure means the unfused path, as does
@@ -326,8 +334,7 @@ let fusedConv: boolean | null = null;
  */
 export function fusedConvAvailable(): boolean {
   if (!onTensorflowBackend()) return false;
-  // An escape hatch for comparing numerics (and a test's reference): the separate ops.
-  if (process.env.LTHC_FUSED_CONV === "0") return false;
+  if (fusedConvDisabled()) return false;
   if (fusedConv === null) {
     try {
       tf.tidy(() => {

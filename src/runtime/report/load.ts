@@ -3,6 +3,7 @@ import type { Plan } from "../../core/plan-types.js";
 import { jobLabel } from "../job-labels.js";
 import { openStore } from "../store/store.js";
 import type { JobStatusRecord } from "../store/types.js";
+import { UNRECORDED_ENGINE } from "./markdown.js";
 import { type JobData, type ResultRow, resultRows } from "./rows.js";
 
 export interface LoadedResults {
@@ -12,6 +13,11 @@ export interface LoadedResults {
   /** Jobs of the plan whose last attempt failed (they have no result). */
   failedJobs: number;
   totalJobs: number;
+  /**
+   * What computed the finished jobs behind the rows (result.json's `engine`; UNRECORDED_ENGINE
+   * for results from before it was recorded), with how many jobs each.
+   */
+  engines: Map<string, number>;
   /** Damaged store files met on the way (those jobs contribute what could be read). */
   problems: string[];
 }
@@ -79,5 +85,11 @@ export async function loadResults(plan: Plan, storeDir: string): Promise<LoadedR
       if (status.kind === "ok" && status.value.state === "failed") failedJobs += 1;
     }
   }
-  return { rows: resultRows(plan, data), finishedJobs, failedJobs, totalJobs: plan.jobs.length, problems };
+  const engines = new Map<string, number>();
+  for (const d of data.values()) {
+    if (!d.result) continue;
+    const engine = d.result.engine ?? UNRECORDED_ENGINE;
+    engines.set(engine, (engines.get(engine) ?? 0) + 1);
+  }
+  return { rows: resultRows(plan, data), finishedJobs, failedJobs, totalJobs: plan.jobs.length, engines, problems };
 }

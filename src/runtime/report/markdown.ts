@@ -20,6 +20,8 @@ export interface ReportInput {
   overviews: { title: string; png: string; svg: string }[];
   /** Relative path of the results CSV. */
   resultsCsv: string;
+  /** What computed the jobs behind the report, with how many jobs each (see LoadedResults). */
+  engines: Map<string, number>;
 }
 
 /** "64%", "51.2%", "2.81%": three significant digits. */
@@ -251,6 +253,27 @@ function warningsSection(sections: ReportSection[]): string[] {
   return lines.length === 0 ? [] : ["## Warnings", "", ...lines, ""];
 }
 
+/** The engines key for finished jobs whose result.json predates the `engine` field. */
+export const UNRECORDED_ENGINE = "not recorded";
+
+/**
+ * Which engine computed the results. Two engines differ in rounding, and a PGD-trained ResNet's
+ * run on one is a different sample than on the other (docs/backends.md): a mix is said loudly.
+ */
+function engineLines(engines: Map<string, number>): string[] {
+  const unrecorded = engines.get(UNRECORDED_ENGINE) ?? 0;
+  const recorded = [...engines].filter(([engine]) => engine !== UNRECORDED_ENGINE);
+  if (recorded.length === 0) return [];
+  const list = recorded.map(([engine, n]) => `${engine} (${n} job${n === 1 ? "" : "s"})`);
+  const older = unrecorded > 0 ? `; ${unrecorded} older job${unrecorded === 1 ? "" : "s"} did not record it` : "";
+  if (recorded.length === 1) return [`Computed on ${list[0]}${older}.`, ""];
+  return [
+    `**Computed on more than one engine**: ${list.join("; ")}${older}. Their results differ in rounding, and for ` +
+      "adversarially trained ResNets by more than that; rerun the sweep on one engine (a new `--store`) before comparing close results.",
+    "",
+  ];
+}
+
 export function reportMarkdown(input: ReportInput): string {
   const lines = [
     `# lthc report: ${input.specFile}`,
@@ -259,6 +282,7 @@ export function reportMarkdown(input: ReportInput): string {
       (input.failedJobs > 0 ? ` (${input.failedJobs} failed: \`lthc status ${input.specFile}\` says why). ` : ". ") +
       `All result rows: [${input.resultsCsv}](${input.resultsCsv}).`,
     "",
+    ...engineLines(input.engines),
     "Accuracy is each run's final-epoch test accuracy against the adversary it is judged on " +
       "(by default the one it was trained with, clean accuracy for standard training; each group says which), " +
       "as mean ± sample standard deviation over replicates. " +

@@ -12,7 +12,7 @@ import { rekeyLegacyMetrics } from "../train/evaluate.js";
 export interface JobData {
   metrics: EpochMetric[];
   /** Only for finished jobs. */
-  result: { metrics: EpochMetric[]; achievedDensity: number | null; layers?: LayerDensity[] } | null;
+  result: { metrics: EpochMetric[]; achievedDensity: number | null; layers?: LayerDensity[]; engine?: string } | null;
   /** Set when the job's last attempt failed ("failed") or it was skipped because a dependency failed ("blocked"). */
   failure?: { state: "failed" | "blocked"; reason: string } | null;
 }

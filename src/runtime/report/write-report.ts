@@ -124,6 +124,7 @@ export async function writeReportForPlan(options: {
     totalJobs: loaded.totalJobs,
     sections,
     resultsCsv: "results.csv",
+    engines: loaded.engines,
   });
   await write("report.md", markdown);
   return { files, problems: loaded.problems, finishedJobs: loaded.finishedJobs, totalJobs: loaded.totalJobs };

@@ -39,6 +39,7 @@ export function resultProblem(value: unknown): string | null {
   if (metrics) return metrics;
   if (value.achievedDensity !== null && typeof value.achievedDensity !== "number") return "bad achievedDensity";
   if (typeof value.seconds !== "number") return "bad seconds";
+  if (value.engine !== undefined && typeof value.engine !== "string") return "bad engine";
   if (value.layers !== undefined) {
     if (!Array.isArray(value.layers)) return "bad layers";
     for (const l of value.layers) {

@@ -1,6 +1,6 @@
 /** What a worker loads: the tfjs backend and the job runner, both named at run time. */
 import { pathToFileURL } from "node:url";
-import { initBackend } from "../backend/select.js";
+import { activeEngine, initBackend } from "../backend/select.js";
 import type { JobRunner } from "../job-api.js";
 
 interface RunnerModule {
@@ -15,8 +15,13 @@ export async function loadRunner(specifier: string | undefined): Promise<JobRunn
       : specifier
     : "../run-job.js";
   const module = (await import(target)) as RunnerModule;
-  if (typeof module.runJob !== "function") throw new Error(`${specifier ?? target} does not export runJob`);
-  return module.runJob;
+  const runJob = module.runJob;
+  if (typeof runJob !== "function") throw new Error(`${specifier ?? target} does not export runJob`);
+  // Every finished job records what computed it, so a report can tell when a sweep mixed engines.
+  return async (ctx) => {
+    const outcome = await runJob(ctx);
+    return outcome.status === "done" && outcome.engine === undefined ? { ...outcome, engine: activeEngine() } : outcome;
+  };
 }
 
 /** Initialise the tfjs backend the user asked for (or the best available) and return its choice ("wasm", "gpu", …). */
