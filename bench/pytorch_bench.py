@@ -7,9 +7,13 @@ models), batch 128, synthetic inputs in [0, 1], normalisation inside the model.
   pgd          one PGD linf step: forward + input gradient, BN running statistics
   adversarial  PGD linf n=2 (random start, BN running statistics) + training step
   inference    forward, BN running statistics
+With --frozen, one more:
+  inferenceFrozen  the same forward as TorchScript, frozen and optimize_for_inference'd
+                   (conv+BN folded, oneDNN layouts): what a PyTorch user deploying a
+                   model gets, as opposed to eager PyTorch, which the bars compare with
 Prints wall-clock img/s and img/s per CPU-second (process time over all threads).
 
-Usage: python3 bench/pytorch_bench.py [--threads 2] [--batch 128] [--steps 3] [--depth 20] [--width 1] [--json]
+Usage: python3 bench/pytorch_bench.py [--threads 2] [--batch 128] [--steps 3] [--depth 20] [--width 1] [--frozen] [--json]
 """
 import argparse
 import json
@@ -98,6 +102,7 @@ def main():
     p.add_argument("--depth", type=int, default=20)
     p.add_argument("--width", type=int, default=1)
     p.add_argument("--pgd-steps", type=int, default=2)
+    p.add_argument("--frozen", action="store_true", help="also time frozen TorchScript inference")
     p.add_argument("--json", action="store_true")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -128,6 +133,16 @@ def main():
     results = {}
     for name, fn in [("train", train_step), ("pgd", pgd_step), ("adversarial", adversarial_step), ("inference", inference)]:
         results[name] = timed(fn, args.steps, args.batch)
+    if args.frozen:
+        model.eval()
+        with torch.no_grad():
+            frozen = torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.trace(model, x)))
+
+            def frozen_inference():
+                with torch.no_grad():
+                    frozen(x)
+
+            results["inferenceFrozen"] = timed(frozen_inference, args.steps, args.batch)
     report = {
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
