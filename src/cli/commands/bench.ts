@@ -117,7 +117,7 @@ export function registerBench(program: Command): void {
         process.stdout.write(`${formatBackendInfo(info)}\n`);
         process.stdout.write(
           `model ${options.model} on ${shape} input (${inputName}${options.input === undefined ? ", the model's default" : ""}), ` +
-            `batch ${batch}, ${steps} timed steps each\n`,
+            `batch ${batch}, ${steps} timed step${steps === 1 ? "" : "s"} each\n`,
         );
         process.stdout.write(
           `  ${"measurement".padEnd(12)} ${"img/s".padStart(9)} ${"img/cpu-s".padStart(11)} ${"ms/step".padStart(9)}   what\n`,
