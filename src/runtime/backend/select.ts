@@ -149,11 +149,14 @@ function fusedConvState(): string {
 /**
  * What computes on the active backend, in one line for a job's result record: the backend,
  * and on the 'tensorflow' one its libtensorflow version and whether the fused convolution
- * runs (the two give results that differ in rounding, docs/backends.md).
+ * runs (the two give results that differ in rounding, docs/backends.md). Null when no
+ * backend is active.
  */
-export function activeEngine(): string {
+export function activeEngine(): string | null {
   const version = activeTensorflowVersion();
-  return version ? `tensorflow (libtensorflow ${version}; ${fusedConvState()})` : tf.getBackend();
+  if (version) return `tensorflow (libtensorflow ${version}; ${fusedConvState()})`;
+  // tfjs answers undefined (despite its type) while no backend is active, e.g. in a worker without one.
+  return (tf.getBackend() as string | undefined) ?? null;
 }
 
 /**

@@ -20,7 +20,10 @@ export async function loadRunner(specifier: string | undefined): Promise<JobRunn
   // Every finished job records what computed it, so a report can tell when a sweep mixed engines.
   return async (ctx) => {
     const outcome = await runJob(ctx);
-    return outcome.status === "done" && outcome.engine === undefined ? { ...outcome, engine: activeEngine() } : outcome;
+    const engine = activeEngine();
+    return outcome.status === "done" && outcome.engine === undefined && engine !== null
+      ? { ...outcome, engine }
+      : outcome;
   };
 }
 
