@@ -135,15 +135,23 @@ export function activeTensorflowVersion(): string | null {
 }
 
 function activeDetail(): string {
-  const version = activeTensorflowVersion();
-  return version ? `ok (libtensorflow ${version}; ${fusedConvState()})` : "ok";
+  const native = activeNativeDetail();
+  return native ? `ok (${native})` : "ok";
 }
 
-/** Whether the native CPU backend's fused convolution is in use, and if not why (see tensorflow-kernels.ts). */
-function fusedConvState(): string {
-  if (fusedConvAvailable()) return "fused convolution on";
-  if (fusedConvDisabled()) return "fused convolution off: LTHC_FUSED_CONV";
-  return "fused convolution unavailable";
+/**
+ * On the 'tensorflow' backend, its libtensorflow version and whether the native CPU
+ * backend's fused convolution is in use (and if not, why; see tensorflow-kernels.ts).
+ */
+function activeNativeDetail(): string | null {
+  const version = activeTensorflowVersion();
+  if (!version) return null;
+  const fused = fusedConvAvailable()
+    ? "fused convolution on"
+    : fusedConvDisabled()
+      ? "fused convolution off: LTHC_FUSED_CONV"
+      : "fused convolution unavailable";
+  return `libtensorflow ${version}; ${fused}`;
 }
 
 /**
@@ -153,8 +161,8 @@ function fusedConvState(): string {
  * backend is active.
  */
 export function activeEngine(): string | null {
-  const version = activeTensorflowVersion();
-  if (version) return `tensorflow (libtensorflow ${version}; ${fusedConvState()})`;
+  const native = activeNativeDetail();
+  if (native) return `tensorflow (${native})`;
   // tfjs answers undefined (despite its type) while no backend is active, e.g. in a worker without one.
   return (tf.getBackend() as string | undefined) ?? null;
 }

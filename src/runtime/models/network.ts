@@ -4,8 +4,7 @@
  * running-statistics update. Architectures supply only their forward pass.
  */
 import { batchNormInfer, batchNormTrain } from "../ops/batch-norm.js";
-import { type ConvBnOptions, convBnInference } from "../ops/conv-bn.js";
-import { relu } from "../ops/relu.js";
+import { type ConvBnOptions, convBnInference, residualRelu } from "../ops/conv-bn.js";
 import { deriveSeed, Rng } from "../rng.js";
 import { tf } from "../tf.js";
 import type { BatchStat, BnMode, ForwardResult, Model, ModelParam } from "./model.js";
@@ -122,9 +121,7 @@ export class Network implements Model {
           const filter = this.variable(`${conv}.kernel`) as tf.Tensor4D;
           return convBnInference(t, filter, v("gamma"), v("beta"), v("mean"), v("variance"), BN_EPSILON, o);
         }
-        let y = layers.bn(layers.conv(t, conv, o.stride), bnName);
-        if (o.residual) y = tf.add(y, o.residual);
-        return o.relu ? relu(y) : y;
+        return residualRelu(layers.bn(layers.conv(t, conv, o.stride), bnName), o);
       },
     };
     const normalised = tf.mul(tf.sub(x, this.normMean), this.normInvStd) as tf.Tensor4D;

@@ -44,7 +44,11 @@ export function convBnInference(
         attrs,
       ) as tf.Tensor4D;
   }
-  let y = batchNormInfer(tf.conv2d(x, filter, o.stride, "same"), gamma, beta, mean, variance, eps);
-  if (o.residual) y = tf.add(y, o.residual);
-  return o.relu ? reluOp(y) : y;
+  return residualRelu(batchNormInfer(tf.conv2d(x, filter, o.stride, "same"), gamma, beta, mean, variance, eps), o);
+}
+
+/** The block's tail after BN, as separate ops: y [+ residual], then ReLU when `o.relu`. */
+export function residualRelu(y: tf.Tensor4D, o: ConvBnOptions): tf.Tensor4D {
+  const sum = o.residual ? (tf.add(y, o.residual) as tf.Tensor4D) : y;
+  return o.relu ? reluOp(sum) : sum;
 }

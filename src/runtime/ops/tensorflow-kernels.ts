@@ -256,6 +256,11 @@ function convBnAttrs(attrs: tf.NamedAttrMap | undefined): ConvBnAttrs {
   return { stride, relu: attrs?.relu === true, epsilon: epsilonOf(attrs) };
 }
 
+/** 1/√(σ²+ε) per channel. */
+function invStd(variance: tf.Tensor, eps: number): tf.Tensor {
+  return tf.rsqrt(tf.add(variance, eps));
+}
+
 /** BN with running statistics as a per-output-channel scale s = γ/√(σ²+ε) and shift β − μ·s. */
 function foldedBatchNorm(
   scale: tf.Tensor,
@@ -264,7 +269,7 @@ function foldedBatchNorm(
   variance: tf.Tensor,
   eps: number,
 ): { s: tf.Tensor; shift: tf.Tensor } {
-  const s = tf.mul(scale, tf.rsqrt(tf.add(variance, eps)));
+  const s = tf.mul(scale, invStd(variance, eps));
   return { s, shift: tf.sub(offset, tf.mul(mean, s)) };
 }
 
@@ -293,7 +298,7 @@ function convBnGradient(
     tf.Tensor4D,
   ];
   const g = (a.relu ? tf.engine().runKernel(RELU_GRAD, { dy, y }) : dy) as tf.Tensor4D;
-  const r = () => tf.rsqrt(tf.add(variance, a.epsilon));
+  const r = () => invStd(variance, a.epsilon);
   const s = () => tf.mul(scale, r());
   const centred = () => tf.sub(tf.conv2d(x, filter, a.stride, "same"), mean);
   const channelSum = (t: tf.Tensor) => tf.sum(t, [0, 1, 2]);
