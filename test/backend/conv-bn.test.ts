@@ -108,34 +108,24 @@ describeEngine("cpu", "convBnInference (conv → BN with running statistics → 
         const res = tf.randomNormal([2, 6, 6, 5], 0, 1, "float32", 17) as tf.Tensor4D;
         const dy = tf.randomNormal([2, 6, 6, 5], 0, 1, "float32", 18);
         const inputs = [x, w, g, b, m, v, res];
+        type Block = (
+          x: tf.Tensor4D,
+          w: tf.Tensor4D,
+          g: tf.Tensor1D,
+          b: tf.Tensor1D,
+          m: tf.Tensor1D,
+          v: tf.Tensor1D,
+          res: tf.Tensor4D,
+        ) => tf.Tensor;
+        const gradsOf = (f: Block) =>
+          tf.grads((...t: tf.Tensor[]) => tf.sum(tf.mul(f(...(t as Parameters<Block>)), dy)))(inputs);
         // tf.batchNorm4d differentiates in the statistics as well: the reference for dμ and dσ².
-        const reference = tf.grads((...t: tf.Tensor[]) => {
-          const [xi, wi, gi, bi, mi, vi, ri] = t as [
-            tf.Tensor4D,
-            tf.Tensor4D,
-            tf.Tensor1D,
-            tf.Tensor1D,
-            tf.Tensor1D,
-            tf.Tensor1D,
-            tf.Tensor4D,
-          ];
-          const z = tf.batchNorm4d(tf.conv2d(xi, wi, 1, "same"), mi, vi, bi, gi, EPS);
-          return tf.sum(tf.mul(tf.relu(tf.add(z, ri)), dy));
-        })(inputs);
-        const ours = tf.grads((...t: tf.Tensor[]) => {
-          const [xi, wi, gi, bi, mi, vi, ri] = t as [
-            tf.Tensor4D,
-            tf.Tensor4D,
-            tf.Tensor1D,
-            tf.Tensor1D,
-            tf.Tensor1D,
-            tf.Tensor1D,
-            tf.Tensor4D,
-          ];
-          return tf.sum(
-            tf.mul(convBnInference(xi, wi, gi, bi, mi, vi, EPS, { stride: 1, relu: true, residual: ri }), dy),
-          );
-        })(inputs);
+        const reference = gradsOf((xi, wi, gi, bi, mi, vi, ri) =>
+          tf.relu(tf.add(tf.batchNorm4d(tf.conv2d(xi, wi, 1, "same"), mi, vi, bi, gi, EPS), ri)),
+        );
+        const ours = gradsOf((xi, wi, gi, bi, mi, vi, ri) =>
+          convBnInference(xi, wi, gi, bi, mi, vi, EPS, { stride: 1, relu: true, residual: ri }),
+        );
         ours.forEach((t, i) => {
           expect(maxRelDiff(t, reference[i]), `gradient ${i}`).toBeLessThan(1e-4);
         });

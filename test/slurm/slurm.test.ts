@@ -96,6 +96,20 @@ async function until<T>(what: string, probe: () => T | null | Promise<T | null>,
   }
 }
 
+/** Submits SLOW to Slurm in a fresh store and waits until its dense run has finished epoch `epoch`. */
+async function slowDenseRunAt(epoch: number) {
+  const plan = planOf(SLOW);
+  const dense = plan.jobs.find((j) => j.kind === "dense")!.id;
+  const dir = store();
+  const s = openStore(dir);
+  expect(lthc("run", SLOW, "--store", dir, "--on", "slurm", ...CPU).code).toBe(0);
+  await until(`the dense run's epoch ${epoch}`, async () => {
+    const m = await s.readMetrics(dense);
+    return m.kind === "ok" && m.value.some((x) => x.epoch >= epoch) ? true : null;
+  });
+  return { plan, dense, dir, s };
+}
+
 const ACTIVE = /^(PENDING|RUNNING|CONFIGURING|COMPLETING|REQUEUED|SUSPENDED)/;
 const quiet = (ids: string[]) => [...squeue(ids).values()].every((s) => !ACTIVE.test(s));
 
@@ -173,15 +187,7 @@ describeWith("slurm", slurmMissing(), "lthc run --on slurm", () => {
   );
 
   it("records a job Slurm killed without letting it say so, and submits it again", LONG, async () => {
-    const plan = planOf(SLOW);
-    const dense = plan.jobs.find((j) => j.kind === "dense")!.id;
-    const dir = store();
-    const s = openStore(dir);
-    expect(lthc("run", SLOW, "--store", dir, "--on", "slurm", ...CPU).code).toBe(0);
-    await until("the dense run's second epoch", async () => {
-      const m = await s.readMetrics(dense);
-      return m.kind === "ok" && m.value.some((x) => x.epoch >= 2) ? true : null;
-    });
+    const { plan, dense, dir, s } = await slowDenseRunAt(2);
     const part = (await readRecord(s.paths(dense).dir))!.parts.at(-1)!.slurmId;
     // SIGKILL to the job's process, as the out-of-memory killer would: no checkpoint, no status written.
     const lock = await s.lockState(dense);
@@ -224,16 +230,7 @@ describeWith("slurm", slurmMissing(), "lthc run --on slurm", () => {
     "cancels a job mid-training; the rerun resumes it from its checkpoint to the local run's results",
     LONG,
     async () => {
-      const plan = planOf(SLOW);
-      const dense = plan.jobs.find((j) => j.kind === "dense")!.id;
-      const dir = store();
-      const s = openStore(dir);
-      const first = lthc("run", SLOW, "--store", dir, "--on", "slurm", ...CPU);
-      expect(first.code).toBe(0);
-      await until("the dense run's third epoch", async () => {
-        const m = await s.readMetrics(dense);
-        return m.kind === "ok" && m.value.some((x) => x.epoch >= 3) ? true : null;
-      });
+      const { plan, dense, dir, s } = await slowDenseRunAt(3);
       const cancel = lthc("cancel", SLOW, "--store", dir);
       expect(cancel.code).toBe(0);
       expect(cancel.stdout).toMatch(/^cancelled \d+ dense/m);
@@ -261,15 +258,7 @@ describeWith("slurm", slurmMissing(), "lthc run --on slurm", () => {
     "on SIGUSR1 (the time limit is near) saves a checkpoint, requeues itself and ends as an uninterrupted run",
     LONG,
     async () => {
-      const plan = planOf(SLOW);
-      const dense = plan.jobs.find((j) => j.kind === "dense")!.id;
-      const dir = store();
-      const s = openStore(dir);
-      expect(lthc("run", SLOW, "--store", dir, "--on", "slurm", ...CPU).code).toBe(0);
-      await until("the dense run's third epoch", async () => {
-        const m = await s.readMetrics(dense);
-        return m.kind === "ok" && m.value.some((x) => x.epoch >= 3) ? true : null;
-      });
+      const { plan, dense, dir, s } = await slowDenseRunAt(3);
       const part = (await readRecord(s.paths(dense).dir))!.parts.at(-1)!.slurmId;
       // What sbatch --signal=B:USR1@N sends N seconds before the time limit.
       expect(spawnSync("scancel", ["--signal=USR1", "--batch", part]).status).toBe(0);
